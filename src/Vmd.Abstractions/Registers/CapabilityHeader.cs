@@ -27,6 +27,12 @@ public static class CapabilityHeader
     /// <summary>Extended header bits 31:20: next offset (0 ends the list; low two bits reserved).</summary>
     public const int ExtendedNextShift = 20;
 
+    /// <summary>Extended header version field after <see cref="ExtendedVersionShift"/>: 4 bits.</summary>
+    public const uint ExtendedVersionMask = 0xF;
+
+    /// <summary>Extended next offset after <see cref="ExtendedNextShift"/>, reserved low two bits cleared as software must.</summary>
+    public const uint ExtendedNextMask = 0xFFC;
+
     /// <summary>Most entries the extended space can hold (3840 bytes of 4-byte headers); a longer walk is a cycle.</summary>
     public const int MaxExtendedEntries = 960;
 }

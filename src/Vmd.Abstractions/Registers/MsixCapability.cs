@@ -12,6 +12,9 @@ public static class MsixCapability
     /// <summary>PBA Offset / PBA BIR (32 bits).</summary>
     public const ushort PbaOffset = 0x08;
 
+    /// <summary>Length of the capability structure in bytes (header, Message Control, Table and PBA registers).</summary>
+    public const ushort Length = 0x0C;
+
     /// <summary>Message Control bits 10:0: table size minus one.</summary>
     public const ushort TableSizeMask = 0x07FF;
 

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vmd.Core.Logging;
+
+/// <summary>Every log line of Vmd.Core (event ids 1000–1999; shipped ids are never renumbered or reused, see docs/events.md).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        Message = "VMD {Endpoint} found: 8086:{DeviceId:x4} ({Platform}), domain {Domain:x}")]
+    internal static partial void VmdDetected(ILogger logger, PciAddress endpoint, ushort deviceId, string platform, uint domain);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning,
+        Message = "{Address} is an Intel RAID-class function 8086:{DeviceId:x4} not in the VMD table; skipped (declare it with VmdHostOptions.AddDevice)")]
+    internal static partial void UnsupportedVmd(ILogger logger, PciAddress address, ushort deviceId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug,
+        Message = "Host scan done: {Count} VMD(s) among {Functions} functions, {Reads} config reads")]
+    internal static partial void DetectionDone(ILogger logger, int count, int functions, long reads);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information,
+        Message = "VMD {Endpoint} mapped: domain {Domain:x}, buses {First:x2}-{Last:x2}, CFGBAR {CfgBar:x} MEMBAR1 {MemBar1:x} MEMBAR2 {MemBar2:x}")]
+    internal static partial void Mapped(ILogger logger, PciAddress endpoint, uint domain, byte first, byte last, ulong cfgBar, ulong memBar1, ulong memBar2);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error,
+        Message = "VMD {Endpoint}: {Step} failed ({Error}): {Reason}")]
+    internal static partial void StepFailed(ILogger logger, PciAddress endpoint, VmdStep step, VmdError error, string reason);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: memory decode was off; turned on so the mapped BARs answer")]
+    internal static partial void MemoryDecodeEnabled(ILogger logger, PciAddress endpoint);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: host-physical MEMBAR1 {MemBar1:x}, MEMBAR2 {MemBar2:x} from {Source}; offsets {Offset1:x}, {Offset2:x}")]
+    internal static partial void ShadowOffsetsRead(ILogger logger, PciAddress endpoint, ulong memBar1, ulong memBar2, Mapping.ShadowSource source, ulong offset1, ulong offset2);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: no usable MSI-X capability; child interrupts can only be polled")]
+    internal static partial void MsixMissing(ILogger logger, PciAddress endpoint);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: BARs unmapped")]
+    internal static partial void Unmapped(ILogger logger, PciAddress endpoint);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: CFGBAR holds {Buses} buses; the domain uses {Used} (bus numbers end at ff)")]
+    internal static partial void CfgBarClamped(ILogger logger, PciAddress endpoint, int buses, int used);
+}

@@ -1,0 +1,396 @@
+using System;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vmd.Core.Detection;
+using Vmd.Core.Identification;
+using Vmd.Core.Logging;
+using Vmd.Core.Mapping;
+using Vmd.Core.Reports;
+using Vmd.Enumeration;
+using Vmd.Enumeration.Bars;
+using Vmd.Enumeration.Capabilities;
+using Vmd.Interrupts;
+using Vmd.Registers;
+
+namespace Vmd.Core;
+
+/// <summary>
+/// One VMD and its private domain: the state machine detect → map → (enable → enumerate → route →
+/// reset → hot-plug → telemetry in later steps). Each step either completes or leaves the controller
+/// in the state before it, with <see cref="LastFailure"/> saying what failed; a failed step can be retried.
+/// </summary>
+/// <remarks>
+/// Steps are not meant to run concurrently; calls are serialised on an internal lock. The controller
+/// never disposes host ports; it returns every region it mapped to the host's <see cref="IMmioMapper"/>.
+/// </remarks>
+public sealed class VmdController : IDisposable
+{
+    private readonly IConfigSpace _host;
+    private readonly IMmioMapper _mapper;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private VmdBar? _cfgBar;
+    private VmdBar? _memBar1;
+    private VmdBar? _memBar2;
+
+    /// <summary>Creates a controller for a detected endpoint. No hardware is touched until a step runs.</summary>
+    /// <param name="hostConfig">The host's config space, where the endpoint lives.</param>
+    /// <param name="mapper">The host's mapping port.</param>
+    /// <param name="endpoint">A result of <see cref="VmdDetector.Detect"/>.</param>
+    /// <param name="logger">Optional logger.</param>
+    public VmdController(IConfigSpace hostConfig, IMmioMapper mapper, VmdEndpoint endpoint, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(hostConfig);
+        ArgumentNullException.ThrowIfNull(mapper);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        _host = hostConfig;
+        _mapper = mapper;
+        Endpoint = endpoint;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The endpoint and its domain.</summary>
+    public VmdEndpoint Endpoint { get; }
+
+    /// <summary>The last completed step.</summary>
+    public VmdState State { get; private set; } = VmdState.Detected;
+
+    /// <summary>The last failure, or null when the last step succeeded.</summary>
+    public VmdFailure? LastFailure { get; private set; }
+
+    /// <summary>CFGBAR, once mapped.</summary>
+    public VmdBar? CfgBar => _cfgBar;
+
+    /// <summary>MEMBAR1, once mapped.</summary>
+    public VmdBar? MemBar1 => _memBar1;
+
+    /// <summary>MEMBAR2, once mapped.</summary>
+    public VmdBar? MemBar2 => _memBar2;
+
+    /// <summary>The private domain's bus numbers, once mapped.</summary>
+    public VmdBusRange? BusRange { get; private set; }
+
+    /// <summary>Shadow offsets (bus address = CPU address − offset), once mapped.</summary>
+    public ShadowOffsets? Shadow { get; private set; }
+
+    /// <summary>The VMD's own MSI-X table location and size, once mapped; null when the endpoint has none.</summary>
+    public VmdMsixInfo? Msix { get; private set; }
+
+    /// <summary>VMCAP as read during <see cref="TryMap"/>.</summary>
+    public ushort VmCap { get; private set; }
+
+    /// <summary>VMCONFIG as read during <see cref="TryMap"/>.</summary>
+    public ushort VmConfig { get; private set; }
+
+    /// <summary>VMLOCK as read during <see cref="TryMap"/>; null on IDs that must not read it (no MEMBAR2-shadow feature).</summary>
+    public uint? VmLock { get; private set; }
+
+    /// <summary>True when <see cref="TryMap"/> had to turn on memory decode.</summary>
+    public bool EnabledMemoryDecode { get; private set; }
+
+    /// <summary>
+    /// Step 1: sizes CFGBAR, MEMBAR1 and MEMBAR2 (decode off while sizing, restored after), maps them,
+    /// reads the bus range and the shadow offsets. On failure nothing stays mapped, the command
+    /// register is as before, and <see cref="LastFailure"/> names what failed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The controller is not in state <see cref="VmdState.Detected"/>.</exception>
+    public bool TryMap()
+    {
+        lock (_gate)
+        {
+            if (State != VmdState.Detected)
+            {
+                throw new InvalidOperationException($"Map needs state Detected; VMD {Endpoint.Address} is {State}.");
+            }
+
+            LastFailure = null;
+            ushort commandBefore = _host.Read16(Endpoint.Address, PciHeader.Command);
+            VmdFailure? failure = MapCore(commandBefore);
+            if (failure is null)
+            {
+                State = VmdState.Mapped;
+                Log.Mapped(_logger, Endpoint.Address, Endpoint.Domain, BusRange!.Start, BusRange.End, _cfgBar!.Address, _memBar1!.Address, _memBar2!.Address);
+                return true;
+            }
+
+            ReleaseRegions();
+            if (EnabledMemoryDecode)
+            {
+                _host.Write16(Endpoint.Address, PciHeader.Command, commandBefore);
+                EnabledMemoryDecode = false;
+            }
+
+            BusRange = null;
+            Shadow = null;
+            Msix = null;
+            VmLock = null;
+            LastFailure = failure;
+            Log.StepFailed(_logger, Endpoint.Address, failure.Step, failure.Error, failure.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Returns every mapped region to the host and goes back to <see cref="VmdState.Detected"/>.</summary>
+    public void Unmap()
+    {
+        lock (_gate)
+        {
+            if (State == VmdState.Detected)
+            {
+                return;
+            }
+
+            ReleaseRegions();
+            BusRange = null;
+            Shadow = null;
+            State = VmdState.Detected;
+            Log.Unmapped(_logger, Endpoint.Address);
+        }
+    }
+
+    /// <summary>Releases everything the controller holds (same as <see cref="Unmap"/>).</summary>
+    public void Dispose() => Unmap();
+
+    private VmdFailure? MapCore(ushort commandBefore)
+    {
+        PciAddress address = Endpoint.Address;
+        if (commandBefore == 0xFFFF || !_host.IsPresent(address))
+        {
+            return Fail(VmdError.AllOnes, $"{address} no longer answers (Vendor ID reads ffff)");
+        }
+
+        Span<PciBar> bars = stackalloc PciBar[Type0Header.BarCount];
+        if (!TrySizeBars(address, bars, out VmdFailure? sizing))
+        {
+            return sizing;
+        }
+
+        PciBar cfg = bars[VmdRegisters.CfgBarIndex];
+        PciBar mem1 = bars[VmdRegisters.MemBar1Index];
+        PciBar mem2 = bars[VmdRegisters.MemBar2Index];
+        if (cfg.Size < VmdRegisters.MinimumCfgBarSize)
+        {
+            return Fail(VmdError.BarTooSmall, $"CFGBAR of {address} is {SizeFormat.Format(cfg.Size)}; a VMD needs at least 1 MiB (one bus of ECAM)");
+        }
+
+        if (mem2.Size <= VmdRegisters.MemBar2ReservedWithShadow)
+        {
+            return Fail(VmdError.BarTooSmall, $"MEMBAR2 of {address} is {SizeFormat.Format(mem2.Size)}; its first 8 KiB hold the VMD's MSI-X table, so it must be larger");
+        }
+
+        VmCap = _host.Read16(address, VmdRegisters.VmCap);
+        VmConfig = _host.Read16(address, VmdRegisters.VmConfig);
+        if (!TryComputeBusRange(cfg.Size, out VmdFailure? busFailure))
+        {
+            return busFailure;
+        }
+
+        Msix = ReadMsix(address);
+
+        ushort command = _host.Read16(address, PciHeader.Command);
+        if ((command & (ushort)PciCommand.MemorySpaceEnable) == 0)
+        {
+            // A mapped BAR whose decode is off reads all-ones; the shadow registers below need it on.
+            _host.Write16(address, PciHeader.Command, (ushort)(command | (ushort)PciCommand.MemorySpaceEnable));
+            EnabledMemoryDecode = true;
+            Log.MemoryDecodeEnabled(_logger, address);
+        }
+
+        ulong cfgLength = Math.Min(cfg.Size, (ulong)BusRange!.Count << Ecam.BusShift);
+        if (!TryMapBar(VmdBarRole.CfgBar, cfg, cfgLength, out _cfgBar, out VmdFailure? mapFailure)
+            || !TryMapBar(VmdBarRole.MemBar1, mem1, mem1.Size, out _memBar1, out mapFailure)
+            || !TryMapBar(VmdBarRole.MemBar2, mem2, mem2.Size, out _memBar2, out mapFailure))
+        {
+            return mapFailure;
+        }
+
+        return ReadShadowOffsets(address);
+    }
+
+    private bool TrySizeBars(PciAddress address, Span<PciBar> bars, out VmdFailure? failure)
+    {
+        failure = null;
+        for (int i = 0; i < bars.Length; i++)
+        {
+            bars[i] = default;
+        }
+
+        int roleIndex = 0;
+        foreach (int index in (ReadOnlySpan<int>)[VmdRegisters.CfgBarIndex, VmdRegisters.MemBar1Index, VmdRegisters.MemBar2Index])
+        {
+            string name = VmdBar.RoleName((VmdBarRole)roleIndex++);
+            if (!BarSizer.TrySizeBar(_host, address, index, out PciBar bar, out VmdError error))
+            {
+                failure = error == VmdError.BarNotImplemented
+                    ? Fail(error, $"{name} (BAR{index}) of {address} is not implemented (sizing read 0)")
+                    : Fail(error, $"{name} (BAR{index}) of {address} could not be sized: {error}");
+                return false;
+            }
+
+            if (bar.Kind is not (PciBarKind.Memory32 or PciBarKind.Memory64))
+            {
+                failure = Fail(VmdError.Unsupported, $"{name} (BAR{index}) of {address} is an I/O BAR; a VMD window must be memory");
+                return false;
+            }
+
+            if (bar.Address == 0)
+            {
+                failure = Fail(VmdError.BarNotImplemented, $"{name} (BAR{index}) of {address} has no address; firmware did not assign it");
+                return false;
+            }
+
+            if (bar.Address + bar.Size < bar.Address)
+            {
+                failure = Fail(VmdError.Malformed, $"{name} (BAR{index}) of {address} at {bar.Address:x} with size {bar.Size:x} wraps past the top of memory");
+                return false;
+            }
+
+            bars[index] = bar;
+        }
+
+        return true;
+    }
+
+    private bool TryComputeBusRange(ulong cfgSize, out VmdFailure? failure)
+    {
+        failure = null;
+        PciAddress address = Endpoint.Address;
+        if (VmCap == 0xFFFF && VmConfig == 0xFFFF)
+        {
+            failure = Fail(VmdError.AllOnes, $"VMCAP and VMCONFIG of {address} read ffff; the endpoint does not answer");
+            return false;
+        }
+
+        int busesInCfgBar = (int)Math.Min(cfgSize >> Ecam.BusShift, 256);
+        bool restricted = (Endpoint.Device.Features & VmdFeatures.BusRestrictions) != 0
+            && (VmCap & VmdRegisters.VmCapBusRestrictCap) != 0;
+        int selector = -1;
+        byte start = 0;
+        if (restricted)
+        {
+            selector = (VmConfig & VmdRegisters.VmConfigBusStartMask) >> VmdRegisters.VmConfigBusStartShift;
+            if (!VmdRegisters.TryDecodeBusStart(VmConfig, out start))
+            {
+                failure = Fail(VmdError.Unsupported,
+                    $"VMCONFIG of {address} reads {VmConfig:x4}: bus-start selector (bits 9:8) = {selector}, which 8086:{Endpoint.Device.DeviceId:x4} does not define (0 → bus 00, 1 → 80, 2 → e0)");
+                return false;
+            }
+        }
+
+        int end = Math.Min(start + busesInCfgBar - 1, 0xFF);
+        if (start + busesInCfgBar - 1 > 0xFF)
+        {
+            Log.CfgBarClamped(_logger, address, busesInCfgBar, end - start + 1);
+        }
+
+        BusRange = new VmdBusRange(start, (byte)end, restricted, selector, (int)Math.Min(cfgSize >> Ecam.BusShift, int.MaxValue));
+        return true;
+    }
+
+    private VmdMsixInfo? ReadMsix(PciAddress address)
+    {
+        if (!MsixCapabilityInfo.TryFind(_host, address, out MsixCapabilityInfo info, out ushort offset))
+        {
+            Log.MsixMissing(_logger, address);
+            return null;
+        }
+
+        return new VmdMsixInfo(offset, info.TableSize, info.TableBir, info.TableOffset, info.PbaBir, info.PbaOffset);
+    }
+
+    private bool TryMapBar(VmdBarRole role, PciBar bar, ulong length, out VmdBar? mapped, out VmdFailure? failure)
+    {
+        mapped = null;
+        failure = null;
+        bool ok;
+        IMmioRegion? region;
+        try
+        {
+            ok = _mapper.TryMap(bar.Address, length, out region);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            failure = Fail(VmdError.HostPortFailed, $"the host mapper threw while mapping {VmdBar.RoleName(role)} at {bar.Address:x}: {ex.Message}");
+            return false;
+        }
+
+        if (!ok || region is null)
+        {
+            failure = Fail(VmdError.MapFailed, $"the host could not map {VmdBar.RoleName(role)} ({SizeFormat.Format(length)} at {bar.Address:x})");
+            return false;
+        }
+
+        mapped = new VmdBar(role, bar.Index, bar.Address, bar.Size, bar.Is64Bit, bar.Prefetchable, length, region);
+        return true;
+    }
+
+    private VmdFailure? ReadShadowOffsets(PciAddress address)
+    {
+        VmdFeatures features = Endpoint.Device.Features;
+        Shadow = ShadowOffsets.None;
+        if ((features & VmdFeatures.MemBarShadow) != 0)
+        {
+            uint vmLock = _host.Read32(address, VmdRegisters.VmLock);
+            VmLock = vmLock;
+            if (vmLock == 0xFFFF_FFFF)
+            {
+                return Fail(VmdError.AllOnes, $"VMLOCK of {address} reads ffffffff; its shadow registers cannot be trusted");
+            }
+
+            if ((vmLock & VmdRegisters.VmLockMemBar2ShadowEnable) != 0)
+            {
+                ulong phys1 = _memBar2!.Region.Read64((nuint)VmdShadowRegisters.MemBar2ShadowMemBar1);
+                ulong phys2 = _memBar2.Region.Read64((nuint)VmdShadowRegisters.MemBar2ShadowMemBar2);
+                if (phys1 == ulong.MaxValue || phys2 == ulong.MaxValue)
+                {
+                    return Fail(VmdError.AllOnes, $"MEMBAR2 shadow registers of {address} read all-ones");
+                }
+
+                SetShadow(ShadowSource.MemBar2Registers, phys1, phys2);
+            }
+        }
+        else if ((features & VmdFeatures.MemBarShadowVendorCapability) != 0
+            && CapabilityWalker.TryFind(_host, address, CapabilityId.VendorSpecific, out ushort cap))
+        {
+            uint signature = _host.Read32(address, (ushort)(cap + VmdShadowRegisters.ShdwSignatureOffset));
+            if (signature == VmdShadowRegisters.ShdwSignature)
+            {
+                ulong phys1 = _host.Read32(address, (ushort)(cap + VmdShadowRegisters.ShdwMemBar1Low))
+                    | ((ulong)_host.Read32(address, (ushort)(cap + VmdShadowRegisters.ShdwMemBar1High)) << 32);
+                ulong phys2 = _host.Read32(address, (ushort)(cap + VmdShadowRegisters.ShdwMemBar2Low))
+                    | ((ulong)_host.Read32(address, (ushort)(cap + VmdShadowRegisters.ShdwMemBar2High)) << 32);
+                SetShadow(ShadowSource.VendorCapability, phys1, phys2);
+            }
+        }
+
+        return null;
+    }
+
+    private void SetShadow(ShadowSource source, ulong phys1, ulong phys2)
+    {
+        // The low four bits of a BAR value are flags; the shadow copies them.
+        phys1 &= ~0xFUL;
+        phys2 &= ~0xFUL;
+        Shadow = new ShadowOffsets(source, phys1, phys2, unchecked(_memBar1!.Address - phys1), unchecked(_memBar2!.Address - phys2));
+        Log.ShadowOffsetsRead(_logger, Endpoint.Address, phys1, phys2, source, Shadow.MemBar1Offset, Shadow.MemBar2Offset);
+    }
+
+    private void ReleaseRegions()
+    {
+        Release(ref _cfgBar);
+        Release(ref _memBar1);
+        Release(ref _memBar2);
+    }
+
+    private void Release(ref VmdBar? bar)
+    {
+        if (bar is not null)
+        {
+            _mapper.Unmap(bar.Region);
+            bar = null;
+        }
+    }
+
+    private static VmdFailure Fail(VmdError error, string message) => new(VmdStep.Map, error, message);
+}

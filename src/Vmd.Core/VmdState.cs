@@ -1,0 +1,11 @@
+namespace Vmd.Core;
+
+/// <summary>The last step a <see cref="VmdController"/> completed. Steps run in this order; each can be the last one a host runs.</summary>
+public enum VmdState
+{
+    /// <summary>Found in the host's config space (step 0). Nothing is mapped.</summary>
+    Detected = 0,
+
+    /// <summary>BARs sized and mapped, shadow offsets and bus range known (step 1).</summary>
+    Mapped = 1,
+}
