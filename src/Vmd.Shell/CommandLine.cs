@@ -1,0 +1,71 @@
+using System;
+
+namespace Vmd.Shell;
+
+/// <summary>
+/// Parses <c>vmd [--machine NAME] [--json] [--verbose] &lt;command&gt; [args]</c>. Hand-written so the
+/// shell stays NativeAOT-clean and every usage error gets a sentence naming what was wrong.
+/// </summary>
+internal static class CommandLine
+{
+    public static bool TryParse(string[] args, out ShellOptions options, out string? error)
+    {
+        options = new ShellOptions();
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            if (arg.StartsWith("--machine=", StringComparison.Ordinal))
+            {
+                options.Machine = arg["--machine=".Length..];
+                if (options.Machine.Length == 0)
+                {
+                    error = "--machine needs a machine name (see 'vmd machines')";
+                    return false;
+                }
+            }
+            else if (arg is "--machine" or "-m")
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith('-'))
+                {
+                    error = $"{arg} needs a machine name (see 'vmd machines')";
+                    return false;
+                }
+
+                options.Machine = args[++i];
+            }
+            else if (arg == "--json")
+            {
+                options.Json = true;
+            }
+            else if (arg is "--verbose" or "-v")
+            {
+                options.Verbose = true;
+            }
+            else if (arg is "--help" or "-h" or "help")
+            {
+                options.Help = true;
+            }
+            else if (arg.StartsWith('-') && arg.Length > 1)
+            {
+                if (options.Command is null)
+                {
+                    error = $"unknown option '{arg}'; the options are --machine NAME, --json, --verbose, --help";
+                    return false;
+                }
+
+                options.Arguments.Add(arg);
+            }
+            else if (options.Command is null)
+            {
+                options.Command = arg;
+            }
+            else
+            {
+                options.Arguments.Add(arg);
+            }
+        }
+
+        return true;
+    }
+}

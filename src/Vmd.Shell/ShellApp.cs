@@ -1,0 +1,94 @@
+using System;
+using System.IO;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Vmd.Shell.Commands;
+using Vmd.Simulation;
+using Vmd.Simulation.Machines;
+
+namespace Vmd.Shell;
+
+/// <summary>The <c>vmd</c> tool: parses the command line, builds the simulated machine and runs a command.</summary>
+internal static class ShellApp
+{
+    public const string Usage = """
+        usage: vmd [--machine NAME] [--json] [--verbose] <command>
+
+        commands:
+          bringup    run every bring-up step implemented so far, one progress line per step
+          info       detect VMDs (step 0): address, IDs, platform, features, domain, BARs, MSI-X, buses
+          regs       map VMDs (step 1): VMCAP/VMCONFIG/VMLOCK bit by bit, BAR ranges, shadow offsets, buses
+          machines   list the built-in simulated machines
+
+        options:
+          --machine NAME, -m NAME   simulated machine to run on (default: tigerlake; see 'vmd machines')
+          --json                    machine-readable output (stable, camelCase)
+          --verbose, -v             print the library's log lines on standard error
+          --help, -h                this text
+
+        exit codes: 0 ok, 1 internal error, 2 usage error or unknown machine, 3 no VMD found, 4 a step failed
+        """;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (!CommandLine.TryParse(args, out ShellOptions options, out string? parseError))
+        {
+            error.WriteLine("vmd: " + parseError);
+            error.WriteLine("Run 'vmd --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        if (options.Help || options.Command is null)
+        {
+            (options.Help ? output : error).WriteLine(Usage);
+            return options.Help ? ExitCodes.Ok : ExitCodes.Usage;
+        }
+
+        if (options.Command == "machines")
+        {
+            return MachinesCommand.Run(options, output);
+        }
+
+        if (!MachineCatalog.TryCreate(options.Machine, out SimulatedMachine? machine))
+        {
+            error.WriteLine($"vmd: unknown machine '{options.Machine}'. The built-in machines are:");
+            MachinesCommand.WriteList(error);
+            return ExitCodes.Usage;
+        }
+
+        using ILoggerFactory loggers = options.Verbose ? new TextWriterLoggerFactory(error) : NullLoggerFactory.Instance;
+        try
+        {
+            return options.Command switch
+            {
+                "info" => NoExtraArguments(options, error) ?? InfoCommand.Run(options, machine, loggers, output, error),
+                "regs" => NoExtraArguments(options, error) ?? RegsCommand.Run(options, machine, loggers, output, error),
+                "bringup" => NoExtraArguments(options, error) ?? BringupCommand.Run(options, machine, loggers, output, error),
+                _ => UnknownCommand(options.Command, error),
+            };
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error.WriteLine($"vmd: internal error in '{options.Command}': {ex}");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static int? NoExtraArguments(ShellOptions options, TextWriter error)
+    {
+        if (options.Arguments.Count == 0)
+        {
+            return null;
+        }
+
+        error.WriteLine($"vmd: '{options.Command}' takes no arguments, but got '{options.Arguments[0]}'");
+        return ExitCodes.Usage;
+    }
+
+    private static int UnknownCommand(string command, TextWriter error)
+    {
+        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, machines");
+        error.WriteLine("Run 'vmd --help' for usage.");
+        return ExitCodes.Usage;
+    }
+}

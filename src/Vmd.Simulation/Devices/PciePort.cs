@@ -1,0 +1,265 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using Vmd.Registers;
+using Vmd.Simulation.Functions;
+using Vmd.Simulation.Functions.Capabilities;
+
+namespace Vmd.Simulation.Devices;
+
+/// <summary>
+/// A PCIe root port, switch upstream port or switch downstream port: a type 1 function with its PCI Express
+/// capability, and the bus below it. Root and downstream ports sit above a link that carries device 0
+/// only; their Link Status (DLL Link Active, negotiated width) and Slot Status (Presence Detect State)
+/// follow what is plugged into that link, and hot-plug events set the RW1C change bits.
+/// </summary>
+/// <remarks>
+/// A hot-plug capable slot without No Command Completed Support reports Command Completed after every
+/// Slot Control write, at once (the simulated controller has no latency).
+/// </remarks>
+public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener
+{
+    private readonly ushort _pcie;
+    private readonly bool _reportsLinkActive;
+    private readonly bool _hasSlot;
+    private readonly bool _completesCommands;
+    private readonly uint _linkSpeedAndWidth;
+
+    private PciePort(PciePortOptions options, PciExpressPortType type)
+    {
+        PortType = type;
+        bool downstream = type != PciExpressPortType.SwitchUpstreamPort;
+        _hasSlot = downstream && options.SlotImplemented;
+        _reportsLinkActive = downstream && options.DataLinkLayerActiveReporting;
+        _completesCommands = _hasSlot && options.HotPlugCapable && !options.NoCommandCompletedSupport;
+        _linkSpeedAndWidth = (options.MaxLinkSpeed & PciExpressLink.SpeedMask) | (((uint)options.MaxLinkWidth << PciExpressLink.WidthShift) & PciExpressLink.WidthMask);
+
+        FunctionBuilder builder = new FunctionBuilder(HeaderType.Bridge)
+            .Identity(options.VendorId, options.DeviceId, ClassCodes.PciBridge, options.RevisionId)
+            .MultiFunction(options.MultiFunction)
+            .Command(options.Command)
+            .Status(options.Status)
+            .Interrupt(options.InterruptPin)
+            .IoWindow(options.IoWindowImplemented, is32Bit: false, options.IoBase, options.IoLimit)
+            .MemoryWindowRegisters(options.MemoryBase, options.MemoryLimit)
+            .PrefetchableWindow(options.PrefetchableWindowImplemented, options.Prefetchable64Bit, options.PrefetchableBase, options.PrefetchableLimit, options.PrefetchableBaseUpper, options.PrefetchableLimitUpper)
+            .BridgeControlValue(options.BridgeControl)
+            .SecondaryStatus(options.SecondaryStatus);
+        if (options.HardWiredPrimaryBus is byte hardWired)
+        {
+            builder.HardWiredPrimaryBus(hardWired);
+        }
+
+        builder.BusNumbers(options.PrimaryBus, options.SecondaryBus, options.SubordinateBus);
+        _pcie = AddCapabilities(builder, options, type);
+        Function = builder.Build();
+        Function.Owner = this;
+
+        SecondaryBus = new SimulatedBus(isLink: downstream);
+        Function.SecondaryBus = SecondaryBus;
+        if (downstream)
+        {
+            SecondaryBus.Listener = this;
+            UpdateLinkState();
+        }
+
+        if (_completesCommands)
+        {
+            Function.SetWriteHook(this, (ushort)(_pcie + PciExpressCapability.SlotControl), 2);
+        }
+    }
+
+    /// <summary>The port's configuration function (type 1 header).</summary>
+    public SimulatedFunction Function { get; }
+
+    /// <summary>The bus below the port: a link (device 0 only) for root and downstream ports, the switch's internal bus for an upstream port.</summary>
+    public SimulatedBus SecondaryBus { get; }
+
+    /// <summary>Root port, switch upstream port or switch downstream port.</summary>
+    public PciExpressPortType PortType { get; }
+
+    /// <summary>Offset of the PCI Express capability in <see cref="Function"/>.</summary>
+    public ushort PciExpressCapabilityOffset => _pcie;
+
+    /// <summary>True when something is plugged into the link below a root or downstream port.</summary>
+    public bool IsLinkUp => PortType != PciExpressPortType.SwitchUpstreamPort && SecondaryBus.Count > 0;
+
+    /// <summary>Creates a root port (PCIe port type 4).</summary>
+    public static PciePort CreateRootPort(PciePortOptions options) => new(Require(options), PciExpressPortType.RootPort);
+
+    /// <summary>Creates a switch upstream port (type 5); plug downstream ports into its <see cref="SecondaryBus"/>.</summary>
+    public static PciePort CreateSwitchUpstreamPort(PciePortOptions options) => new(Require(options), PciExpressPortType.SwitchUpstreamPort);
+
+    /// <summary>Creates a switch downstream port (type 6).</summary>
+    public static PciePort CreateSwitchDownstreamPort(PciePortOptions options) => new(Require(options), PciExpressPortType.SwitchDownstreamPort);
+
+    /// <summary>The port model behind <paramref name="function"/>, when a <see cref="PciePort"/> built it.</summary>
+    public static bool TryGet(SimulatedFunction function, [NotNullWhen(true)] out PciePort? port)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        port = function.Owner as PciePort;
+        return port is not null;
+    }
+
+    /// <summary>
+    /// Hot-inserts <paramref name="function"/> into the link: presence and DLL Link Active go up and the slot
+    /// reports Presence Detect Changed and Data Link Layer State Changed (RW1C) when it has them.
+    /// Call it under <c>SimulatedMachine.SyncRoot</c> when other threads use the machine.
+    /// </summary>
+    public void HotAdd(SimulatedFunction function, int functionNumber = 0)
+    {
+        RequireLink();
+        bool wasUp = IsLinkUp;
+        SecondaryBus.Add(0, functionNumber, function);
+        if (!wasUp)
+        {
+            RaiseSlotEvents();
+        }
+    }
+
+    /// <summary>
+    /// Surprise-removes every function on the link (they read all-ones from then on) and raises the same slot
+    /// events; returns false when the link was already empty. Call it under <c>SimulatedMachine.SyncRoot</c>
+    /// when other threads use the machine.
+    /// </summary>
+    public bool HotRemove()
+    {
+        RequireLink();
+        if (SecondaryBus.Count == 0)
+        {
+            return false;
+        }
+
+        while (SecondaryBus.Count > 0)
+        {
+            SecondaryBus.GetAt(0, out int device, out int functionNumber);
+            SecondaryBus.Remove(device, functionNumber);
+        }
+
+        RaiseSlotEvents();
+        return true;
+    }
+
+    void IConfigWriteHook.OnConfigWrite(SimulatedFunction function, ushort offset, int width, uint value)
+    {
+        ushort slotControl = (ushort)(_pcie + PciExpressCapability.SlotControl);
+        if (offset <= slotControl + 1 && offset + width > slotControl)
+        {
+            SetSlotStatusBits(PciExpressSlot.CommandCompleted);
+        }
+    }
+
+    void IBusOccupancyListener.OnOccupancyChanged(SimulatedBus bus) => UpdateLinkState();
+
+    private static PciePortOptions Require(PciePortOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.PciExpressCapabilityOffset == 0)
+        {
+            throw new ArgumentException("A PCIe port needs its PCI Express capability; give it an offset.", nameof(options));
+        }
+
+        return options;
+    }
+
+    private static ushort AddCapabilities(FunctionBuilder builder, PciePortOptions options, PciExpressPortType type)
+    {
+        bool downstream = type != PciExpressPortType.SwitchUpstreamPort;
+        bool hotPlug = downstream && options.SlotImplemented && options.HotPlugCapable;
+        ushort pcie = 0;
+
+        // The list is linked in offset order, as the parts we model lay it out.
+        ushort[] offsets = [options.PciExpressCapabilityOffset, options.MsiCapabilityOffset, options.SubsystemCapabilityOffset, options.PowerManagementCapabilityOffset];
+        Array.Sort(offsets);
+        foreach (ushort offset in offsets)
+        {
+            if (offset == 0)
+            {
+                continue;
+            }
+
+            if (offset == options.PciExpressCapabilityOffset)
+            {
+                pcie = builder.AddPciExpress(
+                    new PciExpressCapabilityOptions
+                    {
+                        PortType = type,
+                        SlotImplemented = downstream && options.SlotImplemented,
+                        MaxLinkSpeed = options.MaxLinkSpeed,
+                        MaxLinkWidth = options.MaxLinkWidth,
+                        PortNumber = options.PortNumber,
+                        DataLinkLayerActiveReporting = downstream && options.DataLinkLayerActiveReporting,
+                        LinkUp = !downstream,
+                        HotPlugCapable = hotPlug,
+                        HotPlugSurprise = hotPlug && options.HotPlugSurprise,
+                        AttentionButtonPresent = options.AttentionButtonPresent,
+                        PowerControllerPresent = options.PowerControllerPresent,
+                        AttentionIndicatorPresent = options.AttentionIndicatorPresent ?? hotPlug,
+                        PowerIndicatorPresent = options.PowerIndicatorPresent ?? hotPlug,
+                        NoCommandCompletedSupport = options.NoCommandCompletedSupport,
+                        PhysicalSlotNumber = options.PhysicalSlotNumber,
+                    },
+                    offset);
+            }
+            else if (offset == options.MsiCapabilityOffset)
+            {
+                builder.AddMsi(is64Bit: true, multipleMessageCapableLog2: 0, offset);
+            }
+            else if (offset == options.SubsystemCapabilityOffset)
+            {
+                builder.AddBridgeSubsystem(options.SubsystemVendorId, options.SubsystemId, offset);
+            }
+            else
+            {
+                builder.AddPowerManagement(offset);
+            }
+        }
+
+        if (options.AdvancedErrorReporting)
+        {
+            builder.AddAdvancedErrorReporting(rootPort: type == PciExpressPortType.RootPort);
+        }
+
+        return pcie;
+    }
+
+    private void UpdateLinkState()
+    {
+        bool up = SecondaryBus.Count > 0;
+        ushort linkStatusOffset = (ushort)(_pcie + PciExpressCapability.LinkStatus);
+        uint linkStatus = Function.Read16(linkStatusOffset) & ~(PciExpressLink.WidthMask | PciExpressCapability.DataLinkLayerLinkActive);
+        if (up)
+        {
+            linkStatus |= _linkSpeedAndWidth | (_reportsLinkActive ? PciExpressCapability.DataLinkLayerLinkActive : 0u);
+        }
+
+        Function.Set16(linkStatusOffset, (ushort)linkStatus);
+        if (_hasSlot)
+        {
+            ushort slotStatusOffset = (ushort)(_pcie + PciExpressCapability.SlotStatus);
+            uint slotStatus = Function.Read16(slotStatusOffset) & ~(uint)PciExpressSlot.PresenceDetectState;
+            Function.Set16(slotStatusOffset, (ushort)(slotStatus | (up ? PciExpressSlot.PresenceDetectState : 0u)));
+        }
+    }
+
+    private void RaiseSlotEvents()
+    {
+        if (_hasSlot)
+        {
+            SetSlotStatusBits((ushort)(PciExpressSlot.PresenceDetectChanged | (_reportsLinkActive ? PciExpressSlot.DataLinkLayerStateChanged : 0)));
+        }
+    }
+
+    private void SetSlotStatusBits(ushort bits)
+    {
+        ushort offset = (ushort)(_pcie + PciExpressCapability.SlotStatus);
+        Function.Set16(offset, (ushort)(Function.Read16(offset) | bits));
+    }
+
+    private void RequireLink()
+    {
+        if (PortType == PciExpressPortType.SwitchUpstreamPort)
+        {
+            throw new InvalidOperationException("An upstream port's secondary bus is the switch's internal bus; hot-plug happens at its downstream ports.");
+        }
+    }
+}

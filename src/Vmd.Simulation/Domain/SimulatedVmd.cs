@@ -1,0 +1,146 @@
+using System;
+using Vmd.Registers;
+using Vmd.Simulation.Functions;
+using Vmd.Simulation.Machines;
+using Vmd.Simulation.Memory;
+
+namespace Vmd.Simulation.Domain;
+
+/// <summary>
+/// A VMD endpoint and the private PCI domain behind it. CFGBAR is the domain's ECAM window (relative bus
+/// from the bus start that VMCAP/VMCONFIG select); MEMBAR2 begins with the VMD's own MSI-X table and PBA
+/// (and, on 28c0, shadow registers); the rest of MEMBAR1 and MEMBAR2 forwards to the domain by bus address.
+/// Plug root ports and other root-bus functions into <see cref="RootBus"/>.
+/// </summary>
+/// <remarks>Accesses through the machine's ports are serialised by the machine's lock; reading these properties from tests is safe when no other thread is driving the machine.</remarks>
+public sealed class SimulatedVmd
+{
+    private const int MaxBusNumber = 255;
+    private const ulong AddressMask = ~0xFUL;
+
+    private readonly ulong? _memBar1HostPhysical;
+    private readonly ulong? _memBar2HostPhysical;
+
+    internal SimulatedVmd(MachineFabric fabric, VmdOptions options, uint domainSegment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Fabric = fabric;
+        Address = options.Address;
+        DomainSegment = domainSegment;
+        HasMemBar2Shadow = options.HasMemBar2Shadow ?? VmdModelDefaults.HasMemBar2Shadow(options.DeviceId);
+        _memBar1HostPhysical = options.MemBar1HostPhysical;
+        _memBar2HostPhysical = options.MemBar2HostPhysical;
+        MsixTable = new MsixTable(options.MsixEntries);
+        RootBus = new SimulatedBus(isLink: false);
+        Function = VmdEndpointLayout.Build(options, new CfgBarTarget(this), new MemBar1Target(this), new MemBar2Target(this));
+    }
+
+    /// <summary>Where the endpoint sits in the host segment.</summary>
+    public PciAddress Address { get; }
+
+    /// <summary>
+    /// The segment number the simulator reports domain accesses under (0x10000 for the first VMD of a machine,
+    /// then 0x10001, …, as Linux numbers them). Hardware has no such number; a driver picks its own.
+    /// </summary>
+    public uint DomainSegment { get; }
+
+    /// <summary>The endpoint's configuration function.</summary>
+    public SimulatedFunction Function { get; }
+
+    /// <summary>The domain's root bus (relative bus 0): root ports, and on client parts SATA and the 09ab companion.</summary>
+    public SimulatedBus RootBus { get; }
+
+    /// <summary>The VMD's own MSI-X table and PBA (MEMBAR2 + 0 and + 0x1000).</summary>
+    public MsixTable MsixTable { get; }
+
+    /// <summary>True when MEMBAR2 + 0x2000/0x2008 hold shadow registers (28c0).</summary>
+    public bool HasMemBar2Shadow { get; }
+
+    /// <summary>Device ID of the endpoint.</summary>
+    public ushort DeviceId => Function.DeviceId;
+
+    /// <summary>VMCAP as it reads now.</summary>
+    public uint VmCap => Function.Read32(VmdRegisters.VmCap);
+
+    /// <summary>VMCONFIG as it reads now (a driver's writes to bit 1 show here).</summary>
+    public uint VmConfig => Function.Read32(VmdRegisters.VmConfig);
+
+    /// <summary>VMLOCK as it reads now.</summary>
+    public uint VmLock => Function.Read32(VmdRegisters.VmLock);
+
+    /// <summary>
+    /// First bus of the domain as the hardware decodes CFGBAR now: 0 unless VMCAP bit 0 is set, then VMCONFIG[9:8]
+    /// 0 → 0, 1 → 128, 2 → 224. Selector 3 (invalid before second-root-bus parts) is decoded as 224, the start of
+    /// the first root bus on parts that define it.
+    /// </summary>
+    public int BusStart
+    {
+        get
+        {
+            if ((VmCap & VmdRegisters.VmCapBusRestrictCap) == 0)
+            {
+                return 0;
+            }
+
+            ushort vmConfig = (ushort)VmConfig;
+            return VmdRegisters.TryDecodeBusStart(vmConfig, out byte start) ? start : 224;
+        }
+    }
+
+    /// <summary>Buses CFGBAR covers: its size divided by 1 MiB.</summary>
+    public int BusCount => (int)(CfgBarSize / Ecam.BytesPerBus);
+
+    /// <summary>CFGBAR address as programmed now.</summary>
+    public ulong CfgBarAddress => Function.GetBarAddress(VmdRegisters.CfgBarIndex);
+
+    /// <summary>CFGBAR size.</summary>
+    public ulong CfgBarSize => Function.GetBarSize(VmdRegisters.CfgBarIndex);
+
+    /// <summary>MEMBAR1 address as programmed now.</summary>
+    public ulong MemBar1Address => Function.GetBarAddress(VmdRegisters.MemBar1Index);
+
+    /// <summary>MEMBAR1 size.</summary>
+    public ulong MemBar1Size => Function.GetBarSize(VmdRegisters.MemBar1Index);
+
+    /// <summary>MEMBAR2 address as programmed now.</summary>
+    public ulong MemBar2Address => Function.GetBarAddress(VmdRegisters.MemBar2Index);
+
+    /// <summary>MEMBAR2 size.</summary>
+    public ulong MemBar2Size => Function.GetBarSize(VmdRegisters.MemBar2Index);
+
+    /// <summary>
+    /// The raw host-physical value of MEMBAR1 that the shadow registers report: the configured host-physical address,
+    /// or on bare metal the BAR register itself (type bits included, which is why drivers mask with ~0xF).
+    /// </summary>
+    public ulong MemBar1HostPhysical => _memBar1HostPhysical ?? RawBar(VmdRegisters.MemBar1Index);
+
+    /// <summary>The raw host-physical value of MEMBAR2 that the shadow registers report.</summary>
+    public ulong MemBar2HostPhysical => _memBar2HostPhysical ?? RawBar(VmdRegisters.MemBar2Index);
+
+    /// <summary>Bus address MEMBAR1 offset 0 forwards to inside the domain (device BARs and bridge windows hold bus addresses).</summary>
+    public ulong MemBar1BusAddress => MemBar1HostPhysical & AddressMask;
+
+    /// <summary>Bus address MEMBAR2 offset 0 forwards to inside the domain.</summary>
+    public ulong MemBar2BusAddress => MemBar2HostPhysical & AddressMask;
+
+    internal MachineFabric Fabric { get; }
+
+    /// <summary>The function a configuration request for absolute <paramref name="bus"/> would reach now (routing through the bridges' current registers), or null.</summary>
+    public SimulatedFunction? FindFunction(int bus, int device, int function)
+    {
+        int start = BusStart;
+        if (bus < start || bus > MaxBusNumber || bus - start >= BusCount)
+        {
+            return null;
+        }
+
+        return DomainRouter.RouteConfig(RootBus, start, bus, device, function);
+    }
+
+    private ulong RawBar(int index)
+    {
+        ushort offset = PciHeader.BaseAddress(index);
+        ulong low = Function.Read32(offset);
+        return Function.GetBarKind(index) == BarKind.Memory64 ? low | ((ulong)Function.Read32((ushort)(offset + 4)) << 32) : low;
+    }
+}
