@@ -211,24 +211,27 @@ public sealed class VmdController : IDisposable
     private bool TrySizeBars(PciAddress address, Span<PciBar> bars, out VmdFailure? failure)
     {
         failure = null;
-        for (int i = 0; i < bars.Length; i++)
+
+        // One decode-off window for all six BARs: the VMD answers nothing in between.
+        int sized = BarSizer.SizeAll(_host, address, Type0Header.BarCount, bars, out VmdError error);
+        if (error == VmdError.AllOnes || sized < Type0Header.BarCount)
         {
-            bars[i] = default;
+            failure = Fail(VmdError.AllOnes, $"{address} stopped answering while its BARs were sized (a BAR read ffffffff)");
+            return false;
         }
 
         int roleIndex = 0;
         foreach (int index in (ReadOnlySpan<int>)[VmdRegisters.CfgBarIndex, VmdRegisters.MemBar1Index, VmdRegisters.MemBar2Index])
         {
             string name = VmdBar.RoleName((VmdBarRole)roleIndex++);
-            if (!BarSizer.TrySizeBar(_host, address, index, out PciBar bar, out VmdError error))
+            PciBar bar = bars[index];
+            if (bar.Kind == PciBarKind.None)
             {
-                failure = error == VmdError.BarNotImplemented
-                    ? Fail(error, $"{name} (BAR{index}) of {address} is not implemented (sizing read 0)")
-                    : Fail(error, $"{name} (BAR{index}) of {address} could not be sized: {error}");
+                failure = Fail(VmdError.BarNotImplemented, $"{name} (BAR{index}) of {address} is not implemented or malformed (sizing gave no size)");
                 return false;
             }
 
-            if (bar.Kind is not (PciBarKind.Memory32 or PciBarKind.Memory64))
+            if (bar.Kind == PciBarKind.Io)
             {
                 failure = Fail(VmdError.Unsupported, $"{name} (BAR{index}) of {address} is an I/O BAR; a VMD window must be memory");
                 return false;
@@ -245,8 +248,6 @@ public sealed class VmdController : IDisposable
                 failure = Fail(VmdError.Malformed, $"{name} (BAR{index}) of {address} at {bar.Address:x} with size {bar.Size:x} wraps past the top of memory");
                 return false;
             }
-
-            bars[index] = bar;
         }
 
         return true;

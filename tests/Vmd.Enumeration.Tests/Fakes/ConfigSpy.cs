@@ -4,7 +4,7 @@ namespace Vmd.Enumeration.Tests.Fakes;
 
 /// <summary>
 /// An NSubstitute <see cref="IConfigSpace"/> that forwards every call to a real one (usually a
-/// <see cref="FakeConfigSpace"/>), so tests get realistic values and can still assert the order and width
+/// <c>FakeConfigSpace</c>), so tests get realistic values and can still assert the order and width
 /// of port calls with <c>Received.InOrder</c>.
 /// </summary>
 public static class ConfigSpy
