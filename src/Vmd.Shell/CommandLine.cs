@@ -42,7 +42,7 @@ internal static class CommandLine
             {
                 options.Verbose = true;
             }
-            else if (arg is "--help" or "-h" or "help")
+            else if (arg is "--help" or "-h" || (arg == "help" && options.Command is null))
             {
                 options.Help = true;
             }

@@ -46,7 +46,7 @@ internal static class ShellApp
 
         if (options.Command == "machines")
         {
-            return MachinesCommand.Run(options, output);
+            return NoExtraArguments(options, error) ?? MachinesCommand.Run(options, output);
         }
 
         if (!MachineCatalog.TryCreate(options.Machine, out SimulatedMachine? machine))
@@ -81,7 +81,10 @@ internal static class ShellApp
             return null;
         }
 
-        error.WriteLine($"vmd: '{options.Command}' takes no arguments, but got '{options.Arguments[0]}'");
+        string extra = options.Arguments[0];
+        error.WriteLine(extra.StartsWith('-')
+            ? $"vmd: unknown option '{extra}' for '{options.Command}'; the options are --machine NAME, --json, --verbose, --help"
+            : $"vmd: '{options.Command}' takes no arguments, but got '{extra}'");
         return ExitCodes.Usage;
     }
 

@@ -44,7 +44,7 @@ public static class InfoReport
             {
                 if (bar is not null)
                 {
-                    writer.WriteLine($"  BAR{bar.Index} {bar.Name,-8} {Range(bar.Address, bar.Size),-23} {Size(bar.Size),-8} {BarKind(bar)}");
+                    writer.WriteLine($"  BAR{bar.Index} {bar.Name,-8} {Range(bar.Address, bar.Size),-27} {Size(bar.Size),-8} {BarKind(bar)}");
                 }
             }
 

@@ -19,6 +19,11 @@ public static class RegsReport
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(host);
+        if (host.Controllers.Count == 0)
+        {
+            writer.WriteLine($"No VMD found ({host.Detection.FunctionsScanned} host functions scanned).");
+        }
+
         foreach (VmdController vmd in host.Controllers)
         {
             writer.WriteLine($"VMD {vmd.Endpoint.Address} [8086:{Hex4(vmd.Endpoint.Device.DeviceId)}] domain {Hex(vmd.Endpoint.Domain)}");
@@ -146,10 +151,20 @@ public static class RegsReport
                     ShadowSource.VendorCapability => "vendorCapability",
                     _ => "none",
                 });
-                json.WriteNumber("memBar1HostPhysical", shadow.MemBar1HostPhysical);
-                json.WriteNumber("memBar2HostPhysical", shadow.MemBar2HostPhysical);
-                json.WriteString("memBar1Offset", Hex(shadow.MemBar1Offset));
-                json.WriteString("memBar2Offset", Hex(shadow.MemBar2Offset));
+                if (shadow.Source == ShadowSource.None)
+                {
+                    json.WriteNull("memBar1HostPhysical");
+                    json.WriteNull("memBar2HostPhysical");
+                }
+                else
+                {
+                    json.WriteNumber("memBar1HostPhysical", shadow.MemBar1HostPhysical);
+                    json.WriteNumber("memBar2HostPhysical", shadow.MemBar2HostPhysical);
+                }
+
+                // Offsets as signed numbers: a guest's BAR may sit below the host-physical address.
+                json.WriteNumber("memBar1Offset", unchecked((long)shadow.MemBar1Offset));
+                json.WriteNumber("memBar2Offset", unchecked((long)shadow.MemBar2Offset));
                 json.WriteEndObject();
                 json.WriteNumber("busStart", vmd.BusRange!.Start);
                 json.WriteNumber("busEnd", vmd.BusRange.End);

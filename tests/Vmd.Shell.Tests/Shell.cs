@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace Vmd.Shell.Tests;
+
+/// <summary>What one in-process run of <c>vmd</c> produced.</summary>
+internal sealed record ShellResult(int ExitCode, string Output, string Error)
+{
+    /// <summary>Standard output split into lines (no trailing empty line).</summary>
+    public string[] OutputLines => Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+
+    /// <summary>Standard output parsed as JSON (the test fails if it is not JSON).</summary>
+    public JsonDocument Json() => JsonDocument.Parse(Output);
+}
+
+/// <summary>Runs <see cref="ShellApp.Run"/> in-process with string writers.</summary>
+internal static class Shell
+{
+    /// <summary>The nine built-in machines, in catalog order.</summary>
+    public static readonly string[] AllMachines =
+    [
+        "tigerlake", "tigerlake-dummy", "alderlake", "meteorlake", "skylake-sp", "icelake-sp", "guest", "two-vmd", "empty",
+    ];
+
+    /// <summary>The machines with at least one VMD.</summary>
+    public static readonly string[] MachinesWithVmd =
+    [
+        "tigerlake", "tigerlake-dummy", "alderlake", "meteorlake", "skylake-sp", "icelake-sp", "guest", "two-vmd",
+    ];
+
+    public static ShellResult Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = ShellApp.Run(args, output, error);
+        return new ShellResult(code, output.ToString(), error.ToString());
+    }
+
+    public static IEnumerable<object[]> VmdMachineNames()
+    {
+        foreach (string name in MachinesWithVmd)
+        {
+            yield return [name];
+        }
+    }
+}
