@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Vmd.Core.Reports;
 using Vmd.Shell.Commands;
 using Vmd.Simulation;
 using Vmd.Simulation.Machines;
@@ -61,8 +62,8 @@ internal static class ShellApp
         {
             return options.Command switch
             {
-                "info" => NoExtraArguments(options, error) ?? InfoCommand.Run(options, machine, loggers, output, error),
-                "regs" => NoExtraArguments(options, error) ?? RegsCommand.Run(options, machine, loggers, output, error),
+                "info" => NoExtraArguments(options, error) ?? ReportCommand.Run(options, machine, loggers, output, error, InfoReport.Write, InfoReport.WriteJson),
+                "regs" => NoExtraArguments(options, error) ?? ReportCommand.Run(options, machine, loggers, output, error, RegsReport.Write, RegsReport.WriteJson),
                 "bringup" => NoExtraArguments(options, error) ?? BringupCommand.Run(options, machine, loggers, output, error),
                 _ => UnknownCommand(options.Command, error),
             };
