@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Vmd.Enumeration.Tests")]
+[assembly: InternalsVisibleTo("Vmd.Core")]
