@@ -24,12 +24,13 @@ namespace Vmd.Core;
 /// Steps are not meant to run concurrently; calls are serialised on an internal lock. The controller
 /// never disposes host ports; it returns every region it mapped to the host's <see cref="IMmioMapper"/>.
 /// </remarks>
-public sealed class VmdController : IDisposable
+public sealed partial class VmdController : IDisposable
 {
     private readonly IConfigSpace _host;
     private readonly IMmioMapper _mapper;
     private readonly ILogger _logger;
     private readonly object _gate = new();
+    private readonly VmdHostOptions _options;
     private VmdBar? _cfgBar;
     private VmdBar? _memBar1;
     private VmdBar? _memBar2;
@@ -39,7 +40,8 @@ public sealed class VmdController : IDisposable
     /// <param name="mapper">The host's mapping port.</param>
     /// <param name="endpoint">A result of <see cref="VmdDetector.Detect"/>.</param>
     /// <param name="logger">Optional logger.</param>
-    public VmdController(IConfigSpace hostConfig, IMmioMapper mapper, VmdEndpoint endpoint, ILogger? logger = null)
+    /// <param name="options">Host options (enumeration and resource choices); null for the defaults.</param>
+    public VmdController(IConfigSpace hostConfig, IMmioMapper mapper, VmdEndpoint endpoint, ILogger? logger = null, VmdHostOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(hostConfig);
         ArgumentNullException.ThrowIfNull(mapper);
@@ -48,6 +50,7 @@ public sealed class VmdController : IDisposable
         _mapper = mapper;
         Endpoint = endpoint;
         _logger = logger ?? NullLogger.Instance;
+        _options = options ?? new VmdHostOptions();
     }
 
     /// <summary>The endpoint and its domain.</summary>
@@ -131,7 +134,10 @@ public sealed class VmdController : IDisposable
         }
     }
 
-    /// <summary>Returns every mapped region to the host and goes back to <see cref="VmdState.Detected"/>.</summary>
+    /// <summary>
+    /// Returns every mapped region to the host and goes back to <see cref="VmdState.Detected"/>, from any state.
+    /// The domain's config space and device list are dropped with the mappings.
+    /// </summary>
     public void Unmap()
     {
         lock (_gate)
@@ -141,6 +147,7 @@ public sealed class VmdController : IDisposable
                 return;
             }
 
+            ReleaseDomain();
             ReleaseRegions();
             BusRange = null;
             Shadow = null;

@@ -14,20 +14,24 @@ public sealed class VmdHost : IDisposable
 {
     private readonly List<VmdController> _controllers = [];
 
-    private VmdHost(IConfigSpace hostConfig, IMmioMapper mapper, VmdDetection detection, ILoggerFactory loggerFactory)
+    private VmdHost(IConfigSpace hostConfig, IMmioMapper mapper, VmdDetection detection, VmdHostOptions options, ILoggerFactory loggerFactory)
     {
         HostConfig = hostConfig;
         Mapper = mapper;
+        Options = options;
         Detection = detection;
         ILogger logger = loggerFactory.CreateLogger("Vmd.Core.VmdController");
         foreach (VmdEndpoint endpoint in detection.Endpoints)
         {
-            _controllers.Add(new VmdController(hostConfig, mapper, endpoint, logger));
+            _controllers.Add(new VmdController(hostConfig, mapper, endpoint, logger, options));
         }
     }
 
     /// <summary>The host's config space port.</summary>
     public IConfigSpace HostConfig { get; }
+
+    /// <summary>The options the host gave.</summary>
+    public VmdHostOptions Options { get; }
 
     /// <summary>The host's mapping port.</summary>
     public IMmioMapper Mapper { get; }
@@ -44,8 +48,31 @@ public sealed class VmdHost : IDisposable
         ArgumentNullException.ThrowIfNull(hostConfig);
         ArgumentNullException.ThrowIfNull(mapper);
         loggerFactory ??= NullLoggerFactory.Instance;
+        options ??= new VmdHostOptions();
         VmdDetection detection = VmdDetector.Detect(hostConfig, options, loggerFactory.CreateLogger("Vmd.Core.VmdDetector"));
-        return new VmdHost(hostConfig, mapper, detection, loggerFactory);
+        return new VmdHost(hostConfig, mapper, detection, options, loggerFactory);
+    }
+
+    /// <summary>
+    /// One fingerprint for every VMD domain of the host: XxHash64 over each controller's domain
+    /// fingerprint in address order (0 when no VMD is enumerated).
+    /// </summary>
+    public ulong Fingerprint
+    {
+        get
+        {
+            Span<byte> values = stackalloc byte[8 * Math.Min(_controllers.Count, 64)];
+            int count = 0;
+            foreach (VmdController controller in _controllers)
+            {
+                if (count < values.Length / 8 && controller.State >= VmdState.Enumerated)
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(values[(count++ * 8)..], controller.Fingerprint);
+                }
+            }
+
+            return count == 0 ? 0 : System.IO.Hashing.XxHash64.HashToUInt64(values[..(count * 8)]);
+        }
     }
 
     /// <summary>Step 1 for every controller still in state Detected; returns how many are mapped afterwards.</summary>

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using Vmd.Core.Identification;
+using Vmd.Enumeration.Resources;
+using Vmd.Enumeration.Walk;
 
 namespace Vmd.Core;
 
@@ -12,6 +14,12 @@ public sealed class VmdHostOptions
 
     /// <summary>The host's own PCI segments, scanned for VMDs (default: segment 0). VMD domains are numbered above all of them.</summary>
     public IReadOnlyList<uint> HostSegments => _segments;
+
+    /// <summary>Enumeration choices (hot-plug bus reserve, function limit).</summary>
+    public EnumerationOptions Enumeration { get; } = new();
+
+    /// <summary>Resource assignment choices (hot-plug window reserves).</summary>
+    public ResourceOptions Resources { get; } = new();
 
     /// <summary>IDs the host declared itself (<see cref="AddDevice"/>).</summary>
     public IReadOnlyList<VmdDeviceInfo> ExtraDevices => _extraDevices;

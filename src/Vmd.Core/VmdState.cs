@@ -8,4 +8,10 @@ public enum VmdState
 
     /// <summary>BARs sized and mapped, shadow offsets and bus range known (step 1).</summary>
     Mapped = 1,
+
+    /// <summary>Memory decode and bus mastering on, the domain's config space and apertures ready (step 2).</summary>
+    Enabled = 2,
+
+    /// <summary>Every function behind the VMD found, numbered, decoded and given resources (step 3).</summary>
+    Enumerated = 3,
 }

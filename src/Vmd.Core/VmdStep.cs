@@ -8,4 +8,10 @@ public enum VmdStep
 
     /// <summary>Step 1: size and map the BARs, read shadow offsets and the bus range.</summary>
     Map = 1,
+
+    /// <summary>Step 2: enable the endpoint, create the domain's config space and apertures.</summary>
+    Enable = 2,
+
+    /// <summary>Step 3: enumerate the domain and assign resources.</summary>
+    Enumerate = 3,
 }

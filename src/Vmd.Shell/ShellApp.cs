@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Vmd.Core;
 using Vmd.Core.Reports;
 using Vmd.Shell.Commands;
 using Vmd.Simulation;
@@ -17,8 +18,12 @@ internal static class ShellApp
 
         commands:
           bringup    run every bring-up step implemented so far, one progress line per step
-          info       detect VMDs (step 0): address, IDs, platform, features, domain, BARs, MSI-X, buses
-          regs       map VMDs (step 1): VMCAP/VMCONFIG/VMLOCK bit by bit, BAR ranges, shadow offsets, buses
+          info       steps 0-1: address, IDs, platform, features, domain, BARs, MSI-X, buses of each VMD
+          regs       steps 0-1: VMCAP/VMCONFIG/VMLOCK bit by bit, BAR ranges, shadow offsets, buses
+          enable     steps 0-2: domain, bus range, apertures and their bus-address offsets
+          lspci      steps 0-3: every function of the host and the VMD domains, as lspci -nn prints them
+                     [-t] as a tree, [-v] with BARs, windows, link and capabilities
+          stats      steps 0-3, then the hardware access counts (config reads and writes through CFGBAR)
           machines   list the built-in simulated machines
 
         options:
@@ -62,8 +67,11 @@ internal static class ShellApp
         {
             return options.Command switch
             {
-                "info" => NoExtraArguments(options, error) ?? ReportCommand.Run(options, machine, loggers, output, error, InfoReport.Write, InfoReport.WriteJson),
-                "regs" => NoExtraArguments(options, error) ?? ReportCommand.Run(options, machine, loggers, output, error, RegsReport.Write, RegsReport.WriteJson),
+                "info" => NoExtraArguments(options, error) ?? ReportCommand.Run(options, machine, loggers, output, error, VmdState.Mapped, InfoReport.Write, InfoReport.WriteJson),
+                "regs" => NoExtraArguments(options, error) ?? ReportCommand.Run(options, machine, loggers, output, error, VmdState.Mapped, RegsReport.Write, RegsReport.WriteJson),
+                "enable" => NoExtraArguments(options, error) ?? ReportCommand.Run(options, machine, loggers, output, error, VmdState.Enabled, EnableReport.Write, EnableReport.WriteJson),
+                "lspci" => LspciCommand.Run(options, machine, loggers, output, error),
+                "stats" => NoExtraArguments(options, error) ?? StatsCommand.Run(options, machine, loggers, output, error),
                 "bringup" => NoExtraArguments(options, error) ?? BringupCommand.Run(options, machine, loggers, output, error),
                 _ => UnknownCommand(options.Command, error),
             };
@@ -91,7 +99,7 @@ internal static class ShellApp
 
     private static int UnknownCommand(string command, TextWriter error)
     {
-        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, machines");
+        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, machines");
         error.WriteLine("Run 'vmd --help' for usage.");
         return ExitCodes.Usage;
     }

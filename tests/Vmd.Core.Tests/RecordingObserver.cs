@@ -4,9 +4,9 @@ using Vmd.Simulation.Diagnostics;
 namespace Vmd.Core.Tests;
 
 /// <summary>Keeps every config access the simulator saw, for assertions on where the driver wrote.</summary>
-internal sealed class RecordingObserver : IConfigAccessObserver
+internal class RecordingObserver : IConfigAccessObserver
 {
     public List<ConfigAccess> Accesses { get; } = [];
 
-    public void OnConfigAccess(in ConfigAccess access) => Accesses.Add(access);
+    public virtual void OnConfigAccess(in ConfigAccess access) => Accesses.Add(access);
 }

@@ -15,13 +15,16 @@ public sealed class BringupCommandTests
         Assert.Equal(string.Empty, result.Error);
         string[] lines = result.OutputLines;
         Assert.StartsWith("vmd: simulated machine 'tigerlake': ", lines[0], StringComparison.Ordinal);
-        Assert.Equal(5, lines.Length);
-        Assert.StartsWith("[detect] ok     scanned ", lines[1], StringComparison.Ordinal);
+        Assert.Equal(8, lines.Length);
+        Assert.StartsWith("[detect   ] ok     scanned ", lines[1], StringComparison.Ordinal);
         Assert.EndsWith(": 1 VMD", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith("[detect] ok     0000:00:0e.0 is Intel VMD 9a0b", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("[detect   ] ok     0000:00:0e.0 is Intel VMD 9a0b", lines[2], StringComparison.Ordinal);
         Assert.EndsWith("its private domain will be 10000", lines[2], StringComparison.Ordinal);
-        Assert.StartsWith("[map   ] ok     0000:00:0e.0: CFGBAR 32 MiB at 6000000000, MEMBAR1 32 MiB at 50000000, MEMBAR2 1 MiB at 6002000000; buses e0-ff", lines[3], StringComparison.Ordinal);
-        Assert.StartsWith("[later ]", lines[4], StringComparison.Ordinal);
+        Assert.StartsWith("[map      ] ok     0000:00:0e.0: CFGBAR 32 MiB at 6000000000, MEMBAR1 32 MiB at 50000000, MEMBAR2 1 MiB at 6002000000; buses e0-ff", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("[enable   ] ok     0000:00:0e.0: memory decode and bus mastering on", lines[4], StringComparison.Ordinal);
+        Assert.StartsWith("[enumerate] ok     0000:00:0e.0: 2 functions on buses e0-e1, 0 without resources", lines[5], StringComparison.Ordinal);
+        Assert.Equal("[drive    ]        10000:e1:00.0 Non-Volatile memory controller [0108]: Samsung Electronics Co Ltd NVMe SSD Controller PM9A1/PM9A3/980PRO [144d:a80a]; BAR0 at 50000000", lines[6]);
+        Assert.StartsWith("[later    ]", lines[7], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -30,13 +33,13 @@ public sealed class BringupCommandTests
         ShellResult result = Shell.Run("--machine", "icelake-sp", "bringup");
 
         Assert.Equal(0, result.ExitCode);
-        string[] map = result.OutputLines.Where(l => l.StartsWith("[map   ] ok", StringComparison.Ordinal)).ToArray();
+        string[] map = result.OutputLines.Where(l => l.StartsWith("[map      ] ok", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, map.Length);
         Assert.Contains("0000:64:00.5: ", map[0], StringComparison.Ordinal);
         Assert.Contains("buses 00-1f", map[0], StringComparison.Ordinal);
         Assert.Contains("0000:b2:00.5: ", map[1], StringComparison.Ordinal);
         Assert.Contains("buses 80-9f", map[1], StringComparison.Ordinal);
-        Assert.Equal(3, result.OutputLines.Count(l => l.StartsWith("[detect] ok", StringComparison.Ordinal)));
+        Assert.Equal(3, result.OutputLines.Count(l => l.StartsWith("[detect   ] ok", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -45,7 +48,7 @@ public sealed class BringupCommandTests
         ShellResult result = Shell.Run("--machine", "guest", "bringup");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains(result.OutputLines, l => l.StartsWith("[map   ] ok", StringComparison.Ordinal)
+        Assert.Contains(result.OutputLines, l => l.StartsWith("[map      ] ok", StringComparison.Ordinal)
             && l.EndsWith("guest: SHDW capability gives host-physical MEMBAR1 50000000, MEMBAR2 6002000000", StringComparison.Ordinal));
     }
 
@@ -56,7 +59,7 @@ public sealed class BringupCommandTests
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("no VMD", result.Error, StringComparison.Ordinal);
-        Assert.Contains(result.OutputLines, l => l.StartsWith("[detect] none", StringComparison.Ordinal) && l.EndsWith(": no VMD", StringComparison.Ordinal));
+        Assert.Contains(result.OutputLines, l => l.StartsWith("[detect   ] none", StringComparison.Ordinal) && l.EndsWith(": no VMD", StringComparison.Ordinal));
         Assert.DoesNotContain(result.OutputLines, l => l.StartsWith("[map", StringComparison.Ordinal));
     }
 
@@ -70,7 +73,7 @@ public sealed class BringupCommandTests
         using JsonDocument json = jsonResult.Json();
         Assert.Equal("tigerlake", json.RootElement.GetProperty("machine").GetString());
         JsonElement[] steps = json.RootElement.GetProperty("steps").EnumerateArray().ToArray();
-        Assert.Equal(["detect", "detect", "map"], steps.Select(s => s.GetProperty("step").GetString()!));
+        Assert.Equal(["detect", "detect", "map", "enable", "enumerate"], steps.Select(s => s.GetProperty("step").GetString()!));
         Assert.All(steps, s => Assert.Equal("ok", s.GetProperty("status").GetString()));
         for (int i = 0; i < steps.Length; i++)
         {

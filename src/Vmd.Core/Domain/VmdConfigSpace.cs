@@ -26,6 +26,7 @@ public sealed class VmdConfigSpace : IConfigSpace
     private long _reads;
     private long _writes;
     private long _rejected;
+    private long _readBacks;
 
     /// <summary>Creates the domain's config space over a mapped CFGBAR.</summary>
     /// <param name="cfgBar">The mapped CFGBAR; must cover every bus of the range (1 MiB each).</param>
@@ -69,6 +70,12 @@ public sealed class VmdConfigSpace : IConfigSpace
 
     /// <summary>Config writes that reached CFGBAR.</summary>
     public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>Reads issued after writes to make them complete (one per write that reached CFGBAR).</summary>
+    public long ReadBacks => Interlocked.Read(ref _readBacks);
+
+    /// <summary>Every read that crossed the VMD: <see cref="Reads"/> plus <see cref="ReadBacks"/>.</summary>
+    public long HardwareReads => Reads + ReadBacks;
 
     /// <summary>Accesses refused before reaching CFGBAR (outside the domain, misaligned or past 0xFFF).</summary>
     public long RejectedAccesses => Interlocked.Read(ref _rejected);
@@ -132,6 +139,7 @@ public sealed class VmdConfigSpace : IConfigSpace
         lock (_lock)
         {
             _writes++;
+            _readBacks++;
             _cfgBar.Write8(at, value);
             _ = _cfgBar.Read8(at); // VMD posts config writes; the read makes this one complete.
         }
@@ -148,6 +156,7 @@ public sealed class VmdConfigSpace : IConfigSpace
         lock (_lock)
         {
             _writes++;
+            _readBacks++;
             _cfgBar.Write16(at, value);
             _ = _cfgBar.Read16(at);
         }
@@ -164,6 +173,7 @@ public sealed class VmdConfigSpace : IConfigSpace
         lock (_lock)
         {
             _writes++;
+            _readBacks++;
             _cfgBar.Write32(at, value);
             _ = _cfgBar.Read32(at);
         }

@@ -44,4 +44,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 1016, Level = LogLevel.Warning,
         Message = "VMD {Endpoint}: CFGBAR holds {Buses} buses; the domain uses {Used} (bus numbers end at ff)")]
     internal static partial void CfgBarClamped(ILogger logger, PciAddress endpoint, int buses, int used);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Information,
+        Message = "VMD {Endpoint} enabled: domain {Domain:x} buses {First:x2}-{Last:x2} open through CFGBAR")]
+    internal static partial void Enabled(ILogger logger, PciAddress endpoint, uint domain, byte first, byte last);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: domain {Domain:x} enumerated: {Functions} functions ({Unassigned} without resources), buses {First:x2}-{Highest:x2}, fingerprint {Fingerprint:x16}")]
+    internal static partial void Enumerated(ILogger logger, PciAddress endpoint, uint domain, int functions, int unassigned, byte first, int highest, ulong fingerprint);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: {Function} {Issue}")]
+    internal static partial void FunctionIssue(ILogger logger, PciAddress endpoint, PciAddress function, string issue);
+
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: {Count} config accesses outside domain {Domain:x} were refused (read all-ones, writes dropped)")]
+    internal static partial void AccessesOutsideDomain(ILogger logger, PciAddress endpoint, uint domain, long count);
+
+    [LoggerMessage(EventId = 1033, Level = LogLevel.Debug,
+        Message = "VMD {Endpoint}: re-scan of domain {Domain:x}: {Result}")]
+    internal static partial void Rescanned(ILogger logger, PciAddress endpoint, uint domain, string result);
 }

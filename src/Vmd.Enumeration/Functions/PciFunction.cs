@@ -147,6 +147,12 @@ public sealed class PciFunction
 
     internal Span<ExtendedCapabilityEntry> ExtendedStorage => _extended;
 
+    internal void SetBarSize(int index, PciBar sized, ulong busAddress, ulong cpuAddress)
+    {
+        _bars[index] = new PciBar(sized.Index, sized.Kind, busAddress, sized.Size, sized.Prefetchable);
+        _barCpuAddresses[index] = cpuAddress;
+    }
+
     internal void SetBarAssignment(int index, ulong busAddress, ulong cpuAddress)
     {
         PciBar bar = _bars[index];

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Vmd.Core;
 using Vmd.Core.Mapping;
 using Vmd.Core.Reports;
+using Vmd.Enumeration.Functions;
+using Vmd.Registers;
 using Vmd.Simulation;
 
 namespace Vmd.Shell.Commands;
@@ -15,7 +17,7 @@ namespace Vmd.Shell.Commands;
 /// </summary>
 internal static class BringupCommand
 {
-    private const string NotYet = "enable, enumerate, interrupts, reset, hot-plug and telemetry come in later steps";
+    private const string NotYet = "interrupts, reset, hot-plug and telemetry come in later steps";
 
     public static int Run(ShellOptions options, SimulatedMachine machine, ILoggerFactory loggers, TextWriter output, TextWriter error)
     {
@@ -36,18 +38,9 @@ internal static class BringupCommand
             steps.Add(("detect", "ok", $"{vmd.Endpoint.Address} is {vmd.Endpoint.Device.Name}; its private domain will be {vmd.Endpoint.Domain:x}"));
         }
 
-        foreach (VmdController vmd in host.Controllers)
+        foreach ((string step, VmdController vmd, bool ok) in StepRunner.RunTo(host, VmdState.Enumerated))
         {
-            if (vmd.TryMap())
-            {
-                VmdBusRange buses = vmd.BusRange!;
-                steps.Add(("map", "ok",
-                    $"{vmd.Endpoint.Address}: CFGBAR {Describe(vmd.CfgBar!)}, MEMBAR1 {Describe(vmd.MemBar1!)}, MEMBAR2 {Describe(vmd.MemBar2!)}; buses {buses.Start:x2}-{buses.End:x2}; {DescribeShadow(vmd.Shadow!)}"));
-            }
-            else
-            {
-                steps.Add(("map", "failed", $"{vmd.Endpoint.Address}: {vmd.LastFailure!.Message}"));
-            }
+            steps.Add((step, ok ? "ok" : "failed", ok ? Describe(step, vmd) : $"{vmd.Endpoint.Address}: {vmd.LastFailure!.Message}"));
         }
 
         if (options.Json)
@@ -67,6 +60,7 @@ internal static class BringupCommand
                 }
 
                 json.WriteEndArray();
+                json.WriteString("fingerprint", host.Fingerprint.ToString("x16", CultureInfo.InvariantCulture));
                 json.WriteString("notYet", NotYet);
                 json.WriteEndObject();
             });
@@ -76,13 +70,45 @@ internal static class BringupCommand
             output.WriteLine($"vmd: simulated machine '{machine.Name}': {machine.Description}");
             foreach ((string step, string status, string detail) in steps)
             {
-                output.WriteLine($"[{step,-6}] {status,-6} {detail}");
+                output.WriteLine($"[{step,-9}] {status,-6} {detail}");
             }
 
-            output.WriteLine($"[later ]        {NotYet}");
+            foreach (VmdController vmd in host.Controllers)
+            {
+                foreach (PciFunction function in vmd.Functions)
+                {
+                    if (function.ClassCode == ClassCodes.NvmExpress)
+                    {
+                        string where = function.Assigned
+                            ? $"BAR0 at {function.GetBarCpuAddress(0):x}"
+                            : "no resources: " + IssueText.Describe(function.Issues);
+                        output.WriteLine($"[drive    ]        {LspciReport.Line(function)}; {where}");
+                    }
+                }
+            }
+
+            output.WriteLine($"[later    ]        {NotYet}");
         }
 
         return CommandResult.Of(host, error);
+    }
+
+    private static string Describe(string step, VmdController vmd) => step switch
+    {
+        "map" => $"{vmd.Endpoint.Address}: CFGBAR {Describe(vmd.CfgBar!)}, MEMBAR1 {Describe(vmd.MemBar1!)}, MEMBAR2 {Describe(vmd.MemBar2!)}; buses {vmd.BusRange!.Start:x2}-{vmd.BusRange.End:x2}; {DescribeShadow(vmd.Shadow!)}",
+        "enable" => $"{vmd.Endpoint.Address}: memory decode and bus mastering on; domain {vmd.Endpoint.Domain:x} reachable through CFGBAR; devices get MEMBAR1 {SizeFormat.Format(vmd.MemBar1Aperture.Length)} and MEMBAR2 {SizeFormat.Format(vmd.MemBar2Aperture.Length)}",
+        _ => $"{vmd.Endpoint.Address}: {vmd.Functions.Length} functions on buses {vmd.BusRange!.Start:x2}-{vmd.HighestBus:x2}, {Unassigned(vmd)} without resources; fingerprint {vmd.Fingerprint:x16}",
+    };
+
+    private static int Unassigned(VmdController vmd)
+    {
+        int count = 0;
+        foreach (PciFunction function in vmd.Functions)
+        {
+            count += function.Assigned ? 0 : 1;
+        }
+
+        return count;
     }
 
     private static string Describe(VmdBar bar) =>

@@ -8,8 +8,8 @@ using Vmd.Simulation;
 namespace Vmd.Shell.Commands;
 
 /// <summary>
-/// <c>vmd info</c> and <c>vmd regs</c>: run steps 0 and 1 (BAR sizes need the map step), then print one
-/// of the library's reports as text or JSON.
+/// <c>vmd info</c>, <c>vmd regs</c> and <c>vmd enable</c>: run the steps up to the one the report needs
+/// (info and regs: map, since BAR sizes need it; enable: enable), then print the library's report.
 /// </summary>
 internal static class ReportCommand
 {
@@ -19,11 +19,12 @@ internal static class ReportCommand
         ILoggerFactory loggers,
         TextWriter output,
         TextWriter error,
+        VmdState target,
         Action<TextWriter, VmdHost> writeText,
         Action<Utf8JsonWriter, VmdHost> writeJson)
     {
         using VmdHost host = VmdHost.Detect(machine.HostConfig, machine.Memory, new VmdHostOptions(), loggers);
-        host.MapAll();
+        StepRunner.RunTo(host, target);
         if (options.Json)
         {
             JsonOutput.Write(output, json => writeJson(json, host));

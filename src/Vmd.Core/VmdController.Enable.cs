@@ -1,0 +1,88 @@
+using System;
+using Vmd.Core.Domain;
+using Vmd.Core.Logging;
+using Vmd.Core.Mapping;
+using Vmd.Core.Identification;
+using Vmd.Enumeration.Resources;
+using Vmd.Registers;
+
+namespace Vmd.Core;
+
+/// <summary>Step 2 of the state machine: enable the endpoint and open its domain.</summary>
+public sealed partial class VmdController
+{
+    private VmdConfigSpace? _domain;
+
+    /// <summary>
+    /// The private domain's config space (ECAM through CFGBAR, one lock per VMD, read-back after each
+    /// write), once enabled. A kernel's PCI code uses this one instance for every access to the domain.
+    /// </summary>
+    public VmdConfigSpace? Domain => _domain;
+
+    /// <summary>MEMBAR1 as handed to the domain's devices: the whole BAR. Valid once enabled.</summary>
+    public Aperture MemBar1Aperture { get; private set; }
+
+    /// <summary>
+    /// MEMBAR2 as handed to the domain's devices: from +0x2000 (the VMD's MSI-X table and PBA come first),
+    /// or +0x2010 on IDs whose shadow registers follow them. Valid once enabled.
+    /// </summary>
+    public Aperture MemBar2Aperture { get; private set; }
+
+    /// <summary>
+    /// Step 2: turns on memory decode and bus mastering on the VMD endpoint (bus mastering carries the
+    /// domain's DMA and remapped interrupts), creates the domain's config space over CFGBAR and computes
+    /// the apertures with their bus-address offsets.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The controller is not in state <see cref="VmdState.Mapped"/>.</exception>
+    public bool TryEnable()
+    {
+        lock (_gate)
+        {
+            if (State != VmdState.Mapped)
+            {
+                throw new InvalidOperationException($"Enable needs state Mapped; VMD {Endpoint.Address} is {State}.");
+            }
+
+            LastFailure = null;
+            PciAddress address = Endpoint.Address;
+            const ushort decode = (ushort)(PciCommand.MemorySpaceEnable | PciCommand.BusMasterEnable);
+            ushort command = _host.Read16(address, PciHeader.Command);
+            if (command == 0xFFFF)
+            {
+                return FailStep(VmdStep.Enable, VmdError.AllOnes, $"{address} no longer answers (Command reads ffff)");
+            }
+
+            _host.Write16(address, PciHeader.Command, (ushort)(command | decode));
+            ushort back = _host.Read16(address, PciHeader.Command);
+            if ((back & decode) != decode)
+            {
+                _host.Write16(address, PciHeader.Command, command);
+                return FailStep(VmdStep.Enable, VmdError.Unsupported, $"Command of {address} reads {back:x4} after setting memory decode and bus mastering");
+            }
+
+            ulong reserved = (Endpoint.Device.Features & VmdFeatures.MemBarShadow) != 0
+                ? VmdRegisters.MemBar2ReservedWithShadow
+                : VmdRegisters.MemBar2Reserved;
+            MemBar1Aperture = new Aperture("MEMBAR1", _memBar1!.Address, _memBar1.Size, Shadow!.MemBar1Offset);
+            MemBar2Aperture = new Aperture("MEMBAR2", _memBar2!.Address + reserved, _memBar2.Size - reserved, Shadow.MemBar2Offset);
+            _domain = new VmdConfigSpace(_cfgBar!.Region, Endpoint.Domain, BusRange!.Start, BusRange.End);
+            State = VmdState.Enabled;
+            Log.Enabled(_logger, address, Endpoint.Domain, BusRange.Start, BusRange.End);
+            return true;
+        }
+    }
+
+    private bool FailStep(VmdStep step, VmdError error, string message)
+    {
+        LastFailure = new VmdFailure(step, error, message);
+        Log.StepFailed(_logger, Endpoint.Address, step, error, message);
+        return false;
+    }
+
+    private void ReleaseDomain()
+    {
+        _domain = null;
+        _enumerator = null;
+        _assigner = null;
+    }
+}

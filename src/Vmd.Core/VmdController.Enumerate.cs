@@ -1,0 +1,104 @@
+using System;
+using Vmd.Core.Logging;
+using Vmd.Enumeration.Functions;
+using Vmd.Enumeration.Resources;
+using Vmd.Enumeration.Walk;
+
+namespace Vmd.Core;
+
+/// <summary>Step 3 of the state machine: enumerate the domain and give every function its resources.</summary>
+public sealed partial class VmdController
+{
+    private DomainEnumerator? _enumerator;
+    private ResourceAssigner? _assigner;
+
+    /// <summary>The functions behind the VMD in address order, once enumerated (empty before). Records are reused by re-scans.</summary>
+    public ReadOnlySpan<PciFunction> Functions => _enumerator is null || State < VmdState.Enumerated ? ReadOnlySpan<PciFunction>.Empty : _enumerator.Functions;
+
+    /// <summary>The domain's topology fingerprint (XxHash64 over identities and resources), once enumerated.</summary>
+    public ulong Fingerprint => _enumerator?.Fingerprint ?? 0;
+
+    /// <summary>Highest bus number in use after enumeration (hot-plug reserves included).</summary>
+    public int HighestBus => _enumerator?.HighestBus ?? 0;
+
+    /// <summary>
+    /// Step 3: resets stale bridge windows and bus numbers, enumerates depth-first from the root bus,
+    /// numbers bridges inside the bus range, sizes and assigns BARs and windows inside the apertures,
+    /// then turns on decode and bus mastering on what was assigned. Can run again from Enumerated.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The controller is neither Enabled nor Enumerated.</exception>
+    public bool TryEnumerate()
+    {
+        lock (_gate)
+        {
+            if (State is not (VmdState.Enabled or VmdState.Enumerated))
+            {
+                throw new InvalidOperationException($"Enumerate needs state Enabled; VMD {Endpoint.Address} is {State}.");
+            }
+
+            LastFailure = null;
+            long rejectedBefore = _domain!.RejectedAccesses;
+            _enumerator ??= new DomainEnumerator(_domain, Endpoint.Domain, BusRange!.Start, BusRange.End, _options.Enumeration);
+            _assigner ??= new ResourceAssigner(_domain, _options.Resources);
+            _enumerator.Enumerate();
+            ReadOnlySpan<Aperture> apertures = [MemBar1Aperture, MemBar2Aperture];
+            _assigner.Assign(_enumerator.WalkOrder, apertures);
+            ulong fingerprint = _enumerator.ComputeFingerprint();
+            State = VmdState.Enumerated;
+
+            int unassigned = 0;
+            foreach (PciFunction function in _enumerator.Functions)
+            {
+                if (!function.Assigned)
+                {
+                    unassigned++;
+                }
+
+                if ((function.Issues & ~FunctionIssues.HardWiredPrimaryBus) != FunctionIssues.None)
+                {
+                    Log.FunctionIssue(_logger, Endpoint.Address, function.Address, IssueText.Describe(function.Issues));
+                }
+            }
+
+            ReportRejected(rejectedBefore);
+            Log.Enumerated(_logger, Endpoint.Address, Endpoint.Domain, _enumerator.Functions.Length, unassigned, BusRange!.Start, _enumerator.HighestBus, fingerprint);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Walks the enumerated domain again without writing. True when nothing changed (same functions, IDs,
+    /// bus numbers and BARs; the list and fingerprint are as before and nothing is allocated); false when
+    /// something did, and the list now shows the domain as it is.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The controller is not Enumerated.</exception>
+    public bool Rescan()
+    {
+        lock (_gate)
+        {
+            if (State != VmdState.Enumerated)
+            {
+                throw new InvalidOperationException($"Rescan needs state Enumerated; VMD {Endpoint.Address} is {State}.");
+            }
+
+            long rejectedBefore = _domain!.RejectedAccesses;
+            bool unchanged = _enumerator!.Rescan();
+            ReportRejected(rejectedBefore);
+            if (!unchanged)
+            {
+                Log.Rescanned(_logger, Endpoint.Address, Endpoint.Domain, "changed");
+            }
+
+            return unchanged;
+        }
+    }
+
+    private void ReportRejected(long before)
+    {
+        long rejected = _domain!.RejectedAccesses - before;
+        if (rejected > 0)
+        {
+            Log.AccessesOutsideDomain(_logger, Endpoint.Address, Endpoint.Domain, rejected);
+        }
+    }
+}

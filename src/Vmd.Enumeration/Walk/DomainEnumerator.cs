@@ -1,0 +1,538 @@
+using System;
+using System.Collections.Generic;
+using System.IO.Hashing;
+using Vmd.Enumeration.Bars;
+using Vmd.Enumeration.Capabilities;
+using Vmd.Enumeration.Functions;
+using Vmd.Registers;
+
+namespace Vmd.Enumeration.Walk;
+
+/// <summary>
+/// Enumerates one PCI domain depth-first from its root bus: finds every function, numbers the bridges
+/// inside the domain's bus range, sizes BARs, and keeps the result as reusable <see cref="PciFunction"/>
+/// records. <see cref="Rescan"/> walks the domain again read-only and, when nothing changed, allocates nothing.
+/// </summary>
+/// <remarks>
+/// Bounded on hostile hardware: every bus number it programs comes from its own counter inside the range,
+/// so the walk visits each bus at most once and recurses at most (bus count) deep; capability walks are
+/// bounded; at most <see cref="EnumerationOptions.MaxFunctions"/> functions are listed. Absent device
+/// slots cost one config read each. Not thread-safe: one enumerator per domain, called from one thread.
+/// </remarks>
+public sealed class DomainEnumerator
+{
+    private const int InitialCapacity = 32;
+    private const uint AllOnes = 0xFFFF_FFFF;
+
+    private readonly IConfigSpace _config;
+    private readonly uint _segment;
+    private readonly byte _firstBus;
+    private readonly byte _lastBus;
+    private readonly EnumerationOptions _options;
+    private readonly XxHash64 _hash = new();
+    private readonly Comparison<PciFunction> _byAddress = AddressOrder.Compare; // one delegate, made once: sorting then allocates nothing
+    private readonly ulong[] _visitedBuses = new ulong[4];
+    private PciFunction[] _functions = new PciFunction[InitialCapacity];
+    private PciFunction[] _scratch = new PciFunction[InitialCapacity];
+    private PciFunction[] _sorted = new PciFunction[InitialCapacity];
+    private byte[] _latency = new byte[InitialCapacity];
+    private int _count;
+    private int _nextBus;
+
+    /// <summary>Creates an enumerator for the domain <paramref name="segment"/> with buses <paramref name="firstBus"/>–<paramref name="lastBus"/>.</summary>
+    /// <param name="config">The domain's config space (for a VMD: its CFGBAR port). Not owned.</param>
+    /// <param name="segment">The domain's segment number.</param>
+    /// <param name="firstBus">The root bus.</param>
+    /// <param name="lastBus">The last bus number the enumerator may hand out.</param>
+    /// <param name="options">Options, or null for the defaults.</param>
+    public DomainEnumerator(IConfigSpace config, uint segment, byte firstBus, byte lastBus, EnumerationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (lastBus < firstBus)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lastBus), lastBus, "The last bus must not be below the first.");
+        }
+
+        _config = config;
+        _segment = segment;
+        _firstBus = firstBus;
+        _lastBus = lastBus;
+        _options = options ?? new EnumerationOptions();
+    }
+
+    /// <summary>The functions found, in address order (lspci's order).</summary>
+    public ReadOnlySpan<PciFunction> Functions => _sorted.AsSpan(0, _count);
+
+    /// <summary>The functions in walk order: every bridge before the functions below it.</summary>
+    public ReadOnlySpan<PciFunction> WalkOrder => _functions.AsSpan(0, _count);
+
+    /// <summary>Highest bus number in use after the last enumeration (including hot-plug reserves).</summary>
+    public int HighestBus { get; private set; }
+
+    /// <summary>Functions that answered but stopped answering while decoded (not listed).</summary>
+    public int VanishedFunctions { get; private set; }
+
+    /// <summary>Functions beyond <see cref="EnumerationOptions.MaxFunctions"/> (not listed).</summary>
+    public int FunctionsOverLimit { get; private set; }
+
+    /// <summary>The topology fingerprint computed by the last <see cref="ComputeFingerprint"/>.</summary>
+    public ulong Fingerprint { get; private set; }
+
+    /// <summary>
+    /// Full enumeration: resets every bridge's windows and bus numbers, numbers bridges depth-first
+    /// (secondary = next free bus, subordinate = highest bus below plus the hot-plug reserve), decodes
+    /// and sizes every function. Resources are assigned afterwards by the caller.
+    /// </summary>
+    public void Enumerate()
+    {
+        _count = 0;
+        VanishedFunctions = 0;
+        FunctionsOverLimit = 0;
+        _nextBus = _firstBus + 1;
+        ScanBus(_firstBus, null, 0);
+        HighestBus = _nextBus - 1;
+        Sort();
+        ComputeFingerprint();
+    }
+
+    /// <summary>
+    /// Walks the domain again without writing, following the bus numbers as programmed, and refreshes
+    /// the records. Returns true when the domain is unchanged (same functions, IDs, bus numbers, BARs);
+    /// then no allocation happens and <see cref="Fingerprint"/> is the same as before.
+    /// </summary>
+    public bool Rescan()
+    {
+        EnsureScratchCapacity(_functions.Length);
+        Array.Clear(_visitedBuses);
+        int previousCount = _count;
+        int found = 0;
+        int vanished = 0;
+        RescanBus(_firstBus, null, 0, ref found, ref vanished);
+        bool unchanged = found == previousCount && vanished == 0;
+        for (int i = 0; unchanged && i < found; i++)
+        {
+            unchanged = SameIdentity(_scratch[i], _functions[i]);
+        }
+
+        (_functions, _scratch) = (_scratch, _functions);
+        _count = found;
+        VanishedFunctions = vanished;
+        Sort();
+        ComputeFingerprint();
+        return unchanged;
+    }
+
+    /// <summary>
+    /// Hashes (XxHash64) what identifies the domain: each function's address, IDs, class, header type,
+    /// bus numbers, BAR kinds, sizes and bus addresses, and whether it is assigned. Allocation-free.
+    /// </summary>
+    public ulong ComputeFingerprint()
+    {
+        _hash.Reset();
+        Span<byte> record = stackalloc byte[64];
+        foreach (PciFunction function in Functions)
+        {
+            int at = 0;
+            Put32(record, ref at, function.Address.Segment);
+            Put32(record, ref at, function.Address.RoutingId);
+            Put32(record, ref at, function.VendorId | ((uint)function.DeviceId << 16));
+            Put32(record, ref at, function.ClassCode | ((uint)function.HeaderType << 24));
+            Put32(record, ref at, function.IsBridge ? (function.Bridge.Primary | ((uint)function.Bridge.Secondary << 8) | ((uint)function.Bridge.Subordinate << 16)) : 0);
+            Put32(record, ref at, function.Assigned ? 1u : 0u);
+            _hash.Append(record[..at]);
+            foreach (PciBar bar in function.Bars)
+            {
+                at = 0;
+                Put32(record, ref at, (uint)bar.Index | ((uint)bar.Kind << 8));
+                Put64(record, ref at, bar.Size);
+                Put64(record, ref at, bar.Address);
+                _hash.Append(record[..at]);
+            }
+        }
+
+        Fingerprint = _hash.GetCurrentHashAsUInt64();
+        return Fingerprint;
+    }
+
+    private void ScanBus(int bus, PciFunction? parent, int depth)
+    {
+        int first = _count;
+        bool linkBelow = parent is not null && parent.Express.IsDownstreamPort;
+        int lastDevice = linkBelow ? 0 : PciAddress.MaxDevice;
+        for (int device = 0; device <= lastDevice; device++)
+        {
+            var function0 = new PciAddress(_segment, (byte)bus, device, 0);
+            uint ids = _config.Read32(function0, PciHeader.VendorId);
+            if (IsAbsent(ids) || !TryAdd(function0, ids, parent, depth, out PciFunction? head))
+            {
+                continue;
+            }
+
+            if (linkBelow && parent!.Express.AriForwardingSupported && head.TryGetExtendedCapability(ExtendedCapabilityId.AlternativeRoutingId, out ushort ari))
+            {
+                ScanAriFunctions(function0, ari, parent, depth);
+            }
+            else if (head.IsMultiFunction)
+            {
+                for (int function = 1; function <= PciAddress.MaxFunction; function++)
+                {
+                    PciAddress address = function0.WithFunction(function);
+                    uint more = _config.Read32(address, PciHeader.VendorId);
+                    if (!IsAbsent(more))
+                    {
+                        TryAdd(address, more, parent, depth, out _);
+                    }
+                }
+            }
+        }
+
+        int last = _count;
+
+        // Close every bridge on this bus before numbering any: a later sibling that still holds stale
+        // numbers would otherwise claim the bus handed to an earlier one, and a device would appear twice.
+        for (int i = first; i < last; i++)
+        {
+            PciFunction bridge = _functions[i];
+            if (bridge.IsBridge && bridge.Parent == parent)
+            {
+                BridgeReset.DisableWindows(_config, bridge.Address);
+                BridgeReset.ClearBusNumbers(_config, bridge.Address, (byte)bus, _latency[i]);
+            }
+        }
+
+        for (int i = first; i < last; i++)
+        {
+            PciFunction bridge = _functions[i];
+            if (bridge.IsBridge && bridge.Parent == parent)
+            {
+                NumberAndDescend(bridge, _latency[i], bus, depth);
+            }
+        }
+    }
+
+    private void ScanAriFunctions(PciAddress function0, ushort ariCapability, PciFunction parent, int depth)
+    {
+        // ARI: the 8-bit function number spans device and function bits; follow Next Function Number.
+        Span<ulong> seen = stackalloc ulong[4];
+        seen[0] = 1;
+        int next = (int)(_config.Read32(function0, (ushort)(ariCapability + 4)) >> 8) & 0xFF;
+        while (next != 0 && (seen[next >> 6] & (1UL << (next & 63))) == 0)
+        {
+            seen[next >> 6] |= 1UL << (next & 63);
+            var address = new PciAddress(_segment, function0.Bus, next >> 3, next & 7);
+            uint ids = _config.Read32(address, PciHeader.VendorId);
+            if (IsAbsent(ids) || !TryAdd(address, ids, parent, depth, out PciFunction? added)
+                || !added.TryGetExtendedCapability(ExtendedCapabilityId.AlternativeRoutingId, out ushort ari))
+            {
+                break;
+            }
+
+            next = (int)(_config.Read32(address, (ushort)(ari + 4)) >> 8) & 0xFF;
+        }
+    }
+
+    private void NumberAndDescend(PciFunction bridge, byte latency, int bus, int depth)
+    {
+        if (_nextBus > _lastBus)
+        {
+            bridge.Issues |= FunctionIssues.BusNumbersExhausted;
+            return;
+        }
+
+        int secondary = _nextBus++;
+
+        // Subordinate is left open to the end of the range while the bus below is scanned, so every bus
+        // handed out further down is routed through this bridge; it is closed to the real value after.
+        _config.Write32(bridge.Address, Type1Header.PrimaryBusNumber, Numbers(latency, bus, secondary, _lastBus));
+        uint back = _config.Read32(bridge.Address, Type1Header.PrimaryBusNumber);
+        if ((byte)(back >> 8) != secondary || (byte)(back >> 16) != _lastBus)
+        {
+            bridge.Issues |= FunctionIssues.BusNumberNotWritable;
+            BridgeReset.ClearBusNumbers(_config, bridge.Address, (byte)bus, latency);
+            _nextBus--;
+            return;
+        }
+
+        if ((byte)back != bus)
+        {
+            bridge.Issues |= FunctionIssues.HardWiredPrimaryBus;
+        }
+
+        // After the window reset, the low nibbles say whether the prefetchable window is 64-bit and
+        // whether an I/O window exists (read-only capability bits).
+        uint prefetchable = _config.Read32(bridge.Address, Type1Header.PrefetchableMemoryBase);
+        ushort io = _config.Read16(bridge.Address, Type1Header.IoBase);
+        bool hasIo = (io & 0xF0) != 0;
+        if (hasIo)
+        {
+            bridge.Issues |= FunctionIssues.IoWindowUnsupported;
+        }
+
+        ScanBus(secondary, bridge, depth + 1);
+
+        int subordinate = _nextBus - 1;
+        if (bridge.Express.HotPlugCapable && _options.HotPlugBusReserve > 0)
+        {
+            int spare = Math.Min(_options.HotPlugBusReserve, _lastBus - subordinate);
+            subordinate += spare;
+            _nextBus += spare;
+        }
+
+        _config.Write32(bridge.Address, Type1Header.PrimaryBusNumber, Numbers(latency, bus, secondary, subordinate));
+        bridge.Bridge = new BridgeInfo((byte)back, (byte)secondary, (byte)subordinate, MemoryWindow.Disabled, MemoryWindow.Disabled, (prefetchable & 0xF) == 1, hasIo);
+    }
+
+    private bool TryAdd(PciAddress address, uint ids, PciFunction? parent, int depth, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PciFunction? function)
+    {
+        function = null;
+        if (_count >= _options.MaxFunctions)
+        {
+            FunctionsOverLimit++;
+            return false;
+        }
+
+        EnsureCapacity(_count + 1);
+        PciFunction record = _functions[_count] ??= new PciFunction();
+        if (!FunctionDecoder.TryDecode(_config, address, ids, record, readWindows: false, out byte latency))
+        {
+            VanishedFunctions++;
+            return false;
+        }
+
+        record.Parent = parent;
+        record.Depth = depth;
+        if (record.BarCount > 0)
+        {
+            int sized = BarSizer.SizeAll(_config, address, record.BarCount, record.BarStorage, out VmdError error);
+            if (error == VmdError.AllOnes || sized < record.BarCount)
+            {
+                VanishedFunctions++;
+                return false;
+            }
+
+            if (error == VmdError.Malformed)
+            {
+                record.Issues |= FunctionIssues.MalformedBar;
+            }
+
+            foreach (PciBar bar in record.Bars)
+            {
+                if (bar.Kind == PciBarKind.Io)
+                {
+                    record.Issues |= FunctionIssues.IoBarUnsupported;
+                }
+            }
+
+            if (ExpansionRomSizer.TrySize(_config, address, record.HeaderType, out PciBar rom, out _))
+            {
+                record.ExpansionRom = rom;
+            }
+        }
+
+        _latency[_count] = latency;
+        _count++;
+        function = record;
+        return true;
+    }
+
+    private void RescanBus(int bus, PciFunction? parent, int depth, ref int found, ref int vanished)
+    {
+        _visitedBuses[bus >> 6] |= 1UL << (bus & 63);
+        int first = found;
+        bool linkBelow = parent is not null && parent.Express.IsDownstreamPort;
+        int lastDevice = linkBelow ? 0 : PciAddress.MaxDevice;
+        for (int device = 0; device <= lastDevice; device++)
+        {
+            var function0 = new PciAddress(_segment, (byte)bus, device, 0);
+            uint ids = _config.Read32(function0, PciHeader.VendorId);
+            if (IsAbsent(ids))
+            {
+                continue;
+            }
+
+            PciFunction? head = RescanOne(function0, ids, parent, depth, ref found, ref vanished);
+            if (head is not null && head.IsMultiFunction)
+            {
+                for (int function = 1; function <= PciAddress.MaxFunction; function++)
+                {
+                    PciAddress address = function0.WithFunction(function);
+                    uint more = _config.Read32(address, PciHeader.VendorId);
+                    if (!IsAbsent(more))
+                    {
+                        RescanOne(address, more, parent, depth, ref found, ref vanished);
+                    }
+                }
+            }
+        }
+
+        // Same order as Enumerate: a bus's own functions first, then what lies below each bridge.
+        int last = found;
+        for (int i = first; i < last; i++)
+        {
+            PciFunction bridge = _scratch[i];
+            if (!bridge.IsBridge)
+            {
+                continue;
+            }
+
+            int secondary = bridge.Bridge.Secondary;
+            bool inside = secondary > bus && secondary <= _lastBus && bridge.Bridge.Subordinate >= secondary;
+            if (inside && (_visitedBuses[secondary >> 6] & (1UL << (secondary & 63))) == 0)
+            {
+                RescanBus(secondary, bridge, depth + 1, ref found, ref vanished);
+            }
+        }
+    }
+
+    private PciFunction? RescanOne(PciAddress address, uint ids, PciFunction? parent, int depth, ref int found, ref int vanished)
+    {
+        if (found >= _options.MaxFunctions)
+        {
+            return null;
+        }
+
+        EnsureScratchCapacity(found + 1);
+        PciFunction record = _scratch[found] ??= new PciFunction();
+        if (!FunctionDecoder.TryDecode(_config, address, ids, record, readWindows: true, out _))
+        {
+            vanished++;
+            return null;
+        }
+
+        record.Parent = parent;
+        record.Depth = depth;
+        PciFunction? before = FindPrevious(found, address, ids);
+        RefreshBars(record, before);
+        found++;
+        return record;
+    }
+
+    private void RefreshBars(PciFunction record, PciFunction? before)
+    {
+        // Sizes come from the full enumeration: sizing writes the BARs, and a re-scan never writes.
+        Span<PciBar> bars = record.BarStorage;
+        for (int i = 0; i < record.BarCount; i++)
+        {
+            PciBar old = before is not null && i < before.BarCount ? before.Bars[i] : PciBar.NotImplemented(i);
+            if (old.Kind is PciBarKind.None or PciBarKind.Io)
+            {
+                bars[i] = old;
+                continue;
+            }
+
+            uint low = _config.Read32(record.Address, PciHeader.BaseAddress(i));
+            uint high = old.Kind == PciBarKind.Memory64 && i + 1 < record.BarCount ? _config.Read32(record.Address, PciHeader.BaseAddress(i + 1)) : 0;
+            ulong busAddress = PciBarDecoder.DecodeAddress(old.Kind, low, high);
+            ulong cpu = before!.GetBarCpuAddress(i);
+            record.SetBarSize(i, old, busAddress, cpu == 0 ? 0 : unchecked(cpu - old.Address + busAddress));
+        }
+
+        if (before is not null)
+        {
+            record.Assigned = before.Assigned;
+            record.Issues |= before.Issues & ~(FunctionIssues.MalformedCapabilities | FunctionIssues.MalformedExtendedCapabilities);
+            record.ExpansionRom = before.ExpansionRom;
+        }
+    }
+
+    private PciFunction? FindPrevious(int index, PciAddress address, uint ids)
+    {
+        if (index < _count && Matches(_functions[index], address, ids))
+        {
+            return _functions[index];
+        }
+
+        for (int i = 0; i < _count; i++)
+        {
+            if (Matches(_functions[i], address, ids))
+            {
+                return _functions[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Matches(PciFunction function, PciAddress address, uint ids) =>
+        function.Address == address && function.VendorId == (ushort)ids && function.DeviceId == (ushort)(ids >> 16);
+
+    private static bool SameIdentity(PciFunction now, PciFunction before)
+    {
+        if (now.Address != before.Address || now.VendorId != before.VendorId || now.DeviceId != before.DeviceId
+            || now.ClassCode != before.ClassCode || now.HeaderType != before.HeaderType || now.BarCount != before.BarCount)
+        {
+            return false;
+        }
+
+        if (now.IsBridge && (now.Bridge.Secondary != before.Bridge.Secondary || now.Bridge.Subordinate != before.Bridge.Subordinate))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<PciBar> a = now.Bars;
+        ReadOnlySpan<PciBar> b = before.Bars;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsAbsent(uint ids) => (ushort)ids is 0xFFFF or 0x0000;
+
+    private static uint Numbers(byte latency, int primary, int secondary, int subordinate) =>
+        ((uint)latency << 24) | ((uint)subordinate << 16) | ((uint)secondary << 8) | (uint)primary;
+
+    private void EnsureCapacity(int needed)
+    {
+        if (needed <= _functions.Length)
+        {
+            return;
+        }
+
+        int size = Math.Max(needed, _functions.Length * 2);
+        Array.Resize(ref _functions, size);
+        Array.Resize(ref _latency, size);
+        Array.Resize(ref _sorted, size);
+    }
+
+    private void EnsureScratchCapacity(int needed)
+    {
+        if (needed > _scratch.Length)
+        {
+            Array.Resize(ref _scratch, Math.Max(needed, _scratch.Length * 2));
+        }
+
+        if (needed > _sorted.Length)
+        {
+            Array.Resize(ref _sorted, Math.Max(needed, _sorted.Length * 2));
+        }
+
+        if (needed > _latency.Length)
+        {
+            Array.Resize(ref _latency, Math.Max(needed, _latency.Length * 2));
+        }
+    }
+
+    private void Sort()
+    {
+        Array.Copy(_functions, _sorted, _count);
+        _sorted.AsSpan(0, _count).Sort(_byAddress);
+    }
+
+    private static void Put32(Span<byte> buffer, ref int at, uint value)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(buffer[at..], value);
+        at += 4;
+    }
+
+    private static void Put64(Span<byte> buffer, ref int at, ulong value)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer[at..], value);
+        at += 8;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Generic;
+using Vmd.Core;
+
+namespace Vmd.Shell.Commands;
+
+/// <summary>Runs the bring-up steps on every controller up to a state, stopping a controller at its first failure.</summary>
+internal static class StepRunner
+{
+    /// <summary>Runs map, enable and enumerate as far as <paramref name="target"/>; returns one line per step and VMD.</summary>
+    public static List<(string Step, VmdController Vmd, bool Ok)> RunTo(VmdHost host, VmdState target)
+    {
+        var results = new List<(string, VmdController, bool)>();
+        foreach (VmdController vmd in host.Controllers)
+        {
+            if (target >= VmdState.Mapped && vmd.State < VmdState.Mapped)
+            {
+                bool ok = vmd.TryMap();
+                results.Add(("map", vmd, ok));
+                if (!ok)
+                {
+                    continue;
+                }
+            }
+
+            if (target >= VmdState.Enabled && vmd.State < VmdState.Enabled)
+            {
+                bool ok = vmd.TryEnable();
+                results.Add(("enable", vmd, ok));
+                if (!ok)
+                {
+                    continue;
+                }
+            }
+
+            if (target >= VmdState.Enumerated && vmd.State < VmdState.Enumerated)
+            {
+                results.Add(("enumerate", vmd, vmd.TryEnumerate()));
+            }
+        }
+
+        return results;
+    }
+}
