@@ -54,9 +54,9 @@ public sealed partial class VmdController
                     unassigned++;
                 }
 
-                if ((function.Issues & ~FunctionIssues.HardWiredPrimaryBus) != FunctionIssues.None)
+                if ((function.Issues & ~FunctionIssues.Informational) != FunctionIssues.None)
                 {
-                    Log.FunctionIssue(_logger, Endpoint.Address, function.Address, IssueText.Describe(function.Issues));
+                    Log.FunctionIssue(_logger, Endpoint.Address, function.Address, IssueText.Describe(function.Issues & ~FunctionIssues.Informational));
                 }
             }
 

@@ -24,7 +24,7 @@ internal static class CommandLine
                     return false;
                 }
             }
-            else if (arg is "--machine" or "-m")
+            else if (arg == "--machine" || (arg == "-m" && options.Command is null))
             {
                 if (i + 1 >= args.Length || args[i + 1].StartsWith('-'))
                 {
@@ -38,11 +38,11 @@ internal static class CommandLine
             {
                 options.Json = true;
             }
-            else if (arg is "--verbose" or "-v")
+            else if (arg == "--verbose" || (arg == "-v" && options.Command is null))
             {
                 options.Verbose = true;
             }
-            else if (arg is "--help" or "-h" || (arg == "help" && options.Command is null))
+            else if (arg == "--help" || (arg is "-h" or "help" && options.Command is null))
             {
                 options.Help = true;
             }

@@ -30,6 +30,7 @@ internal static class ShellApp
           --machine NAME, -m NAME   simulated machine to run on (default: tigerlake; see 'vmd machines')
           --json                    machine-readable output (stable, camelCase)
           --verbose, -v             print the library's log lines on standard error
+                                    (short options before the command are global; after it, the command's own)
           --help, -h                this text
 
         exit codes: 0 ok, 1 internal error, 2 usage error or unknown machine, 3 no VMD found, 4 a step failed

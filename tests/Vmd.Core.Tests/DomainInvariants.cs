@@ -54,7 +54,7 @@ internal static class DomainInvariants
 
             if (!function.Assigned)
             {
-                Assert.NotEqual(FunctionIssues.None, function.Issues & ~FunctionIssues.HardWiredPrimaryBus);
+                Assert.NotEqual(FunctionIssues.None, function.Issues & ~FunctionIssues.Informational);
             }
         }
 

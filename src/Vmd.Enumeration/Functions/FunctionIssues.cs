@@ -48,6 +48,9 @@ public enum FunctionIssues : uint
     /// <summary>The bridge's primary bus number is hard-wired and kept its own value (client root ports: 0). Not an error.</summary>
     HardWiredPrimaryBus = 1 << 12,
 
+    /// <summary>Facts that are worth showing but are not faults: an implemented I/O window kept closed, a hard-wired primary bus.</summary>
+    Informational = IoWindowUnsupported | HardWiredPrimaryBus,
+
     /// <summary>An ancestor bridge has no window for this function's resources, so it cannot be reached.</summary>
     UpstreamUnassigned = 1 << 13,
 }
