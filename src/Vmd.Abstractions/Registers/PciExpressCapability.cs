@@ -69,6 +69,12 @@ public static class PciExpressCapability
     /// <summary>Slot Capabilities bit 6: Hot-Plug Capable.</summary>
     public const uint HotPlugCapable = 1U << 6;
 
+    /// <summary>Device Capabilities 2 bit 5: ARI Forwarding Supported (downstream ports).</summary>
+    public const uint AriForwardingSupported = 1U << 5;
+
+    /// <summary>Device Control 2 bit 5: ARI Forwarding Enable — the port passes device numbers other than 0 as ARI function numbers.</summary>
+    public const ushort AriForwardingEnable = 1 << 5;
+
     /// <summary>Slot Status bit 6: Presence Detect State.</summary>
     public const ushort PresenceDetectState = 1 << 6;
 }

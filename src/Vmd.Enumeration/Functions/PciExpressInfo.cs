@@ -63,7 +63,7 @@ public readonly struct PciExpressInfo
     public bool FunctionLevelResetCapable => (DeviceCapabilities & PciExpressCapability.FunctionLevelResetCapable) != 0;
 
     /// <summary>ARI Forwarding Supported (Device Capabilities 2 bit 5; downstream ports).</summary>
-    public bool AriForwardingSupported => (DeviceCapabilities2 & (1U << 5)) != 0;
+    public bool AriForwardingSupported => (DeviceCapabilities2 & PciExpressCapability.AriForwardingSupported) != 0;
 
     /// <summary>Maximum link speed code (Link Capabilities bits 3:0: 1 = 2.5 GT/s … 6 = 64 GT/s).</summary>
     public int MaxLinkSpeed => (int)(LinkCapabilities & 0xF);

@@ -170,6 +170,8 @@ public sealed class DomainEnumerator
 
             if (linkBelow && parent!.Express.AriForwardingSupported && head.TryGetExtendedCapability(ExtendedCapabilityId.AlternativeRoutingId, out ushort ari))
             {
+                // The port blocks device numbers other than 0 until software enables ARI forwarding.
+                _config.Update16(parent.Address, (ushort)(parent.Express.CapabilityOffset + PciExpressCapability.DeviceControl2), 0, PciExpressCapability.AriForwardingEnable);
                 ScanAriFunctions(function0, ari, parent, depth);
             }
             else if (head.IsMultiFunction)

@@ -183,6 +183,7 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener
                     new PciExpressCapabilityOptions
                     {
                         PortType = type,
+                        AriForwardingSupported = downstream && options.AriForwardingSupported,
                         SlotImplemented = downstream && options.SlotImplemented,
                         MaxLinkSpeed = options.MaxLinkSpeed,
                         MaxLinkWidth = options.MaxLinkWidth,

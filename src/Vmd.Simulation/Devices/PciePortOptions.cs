@@ -140,4 +140,7 @@ public sealed class PciePortOptions
 
     /// <summary>Whether the AER extended capability sits at 0x100.</summary>
     public bool AdvancedErrorReporting { get; init; } = true;
+
+    /// <summary>ARI Forwarding Supported (downstream ports): functions beyond device 0 answer once software enables it.</summary>
+    public bool AriForwardingSupported { get; init; }
 }

@@ -61,8 +61,9 @@ internal static class DomainRouter
 
             if (target == secondary)
             {
-                // A link carries one device: a type 0 request for another device number is not claimed.
-                return below.IsLink && device != 0 ? null : below.Get(device, function);
+                // A link carries one device: a type 0 request for another device number is not claimed,
+                // unless the port forwards ARI function numbers (Device Control 2 bit 5 set by software).
+                return below.IsLink && device != 0 && !AriRouting.ForwardingEnabled(bridge) ? null : below.Get(device, function);
             }
 
             return RouteBelow(below, target, device, function, depth + 1);

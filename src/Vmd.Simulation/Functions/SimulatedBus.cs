@@ -38,15 +38,15 @@ public sealed class SimulatedBus
     internal IBusOccupancyListener? Listener { get; set; }
 
     /// <summary>Plugs <paramref name="function"/> in at <paramref name="device"/>.<paramref name="functionNumber"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Device or function out of range, or a device other than 0 on a link.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Device or function out of range, or a device other than 0 on a link for a function without the ARI capability.</exception>
     /// <exception cref="InvalidOperationException">The slot is taken, or the function is already on a bus.</exception>
     public void Add(int device, int functionNumber, SimulatedFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
         int slot = Slot(device, functionNumber);
-        if (IsLink && device != 0)
+        if (IsLink && device != 0 && !AriRouting.HasAri(function))
         {
-            throw new ArgumentOutOfRangeException(nameof(device), device, "A PCIe link carries device 0 only.");
+            throw new ArgumentOutOfRangeException(nameof(device), device, "A PCIe link carries device 0 only (or ARI functions).");
         }
 
         if (_slots[slot] is not null)

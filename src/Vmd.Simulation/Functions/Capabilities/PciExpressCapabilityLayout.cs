@@ -56,10 +56,12 @@ public static class PciExpressCapabilityLayout
         }
 
         uint deviceCapabilities2 = PciExpressDevice.CompletionTimeoutRangesMask | PciExpressDevice.CompletionTimeoutDisableSupported
-            | (options.LtrSupported ? PciExpressDevice.LtrMechanismSupported : 0u);
+            | (options.LtrSupported ? PciExpressDevice.LtrMechanismSupported : 0u)
+            | (options.AriForwardingSupported ? AriRouting.ForwardingEnable : 0u);
         function.DefineRegister((ushort)(at + PciExpressCapability.DeviceCapabilities2), 4, deviceCapabilities2, 0);
         uint deviceControl2 = PciExpressDevice.CompletionTimeoutValueMask | PciExpressDevice.CompletionTimeoutDisable
-            | (options.LtrSupported ? PciExpressDevice.LtrMechanismEnable : 0u);
+            | (options.LtrSupported ? PciExpressDevice.LtrMechanismEnable : 0u)
+            | (options.AriForwardingSupported ? AriRouting.ForwardingEnable : 0u);
         function.DefineRegister((ushort)(at + PciExpressCapability.DeviceControl2), 2, 0, deviceControl2);
         return at;
     }

@@ -79,4 +79,7 @@ public sealed class PciExpressCapabilityOptions
 
     /// <summary>LTR Mechanism Supported (Device Capabilities 2 bit 11; Device Control 2 bit 10 becomes writable).</summary>
     public bool LtrSupported { get; init; }
+
+    /// <summary>Device Capabilities 2 bit 5, ARI Forwarding Supported (downstream ports): Device Control 2 bit 5 becomes writable.</summary>
+    public bool AriForwardingSupported { get; init; }
 }
