@@ -19,7 +19,7 @@ namespace Vmd.Enumeration.Walk;
 /// bounded; at most <see cref="EnumerationOptions.MaxFunctions"/> functions are listed. Absent device
 /// slots cost one config read each. Not thread-safe: one enumerator per domain, called from one thread.
 /// </remarks>
-public sealed class DomainEnumerator
+public sealed partial class DomainEnumerator
 {
     private const int InitialCapacity = 32;
     private const uint AllOnes = 0xFFFF_FFFF;
@@ -93,33 +93,6 @@ public sealed class DomainEnumerator
         HighestBus = _nextBus - 1;
         Sort();
         ComputeFingerprint();
-    }
-
-    /// <summary>
-    /// Walks the domain again without writing, following the bus numbers as programmed, and refreshes
-    /// the records. Returns true when the domain is unchanged (same functions, IDs, bus numbers, BARs);
-    /// then no allocation happens and <see cref="Fingerprint"/> is the same as before.
-    /// </summary>
-    public bool Rescan()
-    {
-        EnsureScratchCapacity(_functions.Length);
-        Array.Clear(_visitedBuses);
-        int previousCount = _count;
-        int found = 0;
-        int vanished = 0;
-        RescanBus(_firstBus, null, 0, ref found, ref vanished);
-        bool unchanged = found == previousCount && vanished == 0;
-        for (int i = 0; unchanged && i < found; i++)
-        {
-            unchanged = SameIdentity(_scratch[i], _functions[i]);
-        }
-
-        (_functions, _scratch) = (_scratch, _functions);
-        _count = found;
-        VanishedFunctions = vanished;
-        Sort();
-        ComputeFingerprint();
-        return unchanged;
     }
 
     /// <summary>
@@ -334,153 +307,6 @@ public sealed class DomainEnumerator
         _latency[_count] = latency;
         _count++;
         function = record;
-        return true;
-    }
-
-    private void RescanBus(int bus, PciFunction? parent, int depth, ref int found, ref int vanished)
-    {
-        _visitedBuses[bus >> 6] |= 1UL << (bus & 63);
-        int first = found;
-        bool linkBelow = parent is not null && parent.Express.IsDownstreamPort;
-        int lastDevice = linkBelow ? 0 : PciAddress.MaxDevice;
-        for (int device = 0; device <= lastDevice; device++)
-        {
-            var function0 = new PciAddress(_segment, (byte)bus, device, 0);
-            uint ids = _config.Read32(function0, PciHeader.VendorId);
-            if (IsAbsent(ids))
-            {
-                continue;
-            }
-
-            PciFunction? head = RescanOne(function0, ids, parent, depth, ref found, ref vanished);
-            if (head is not null && head.IsMultiFunction)
-            {
-                for (int function = 1; function <= PciAddress.MaxFunction; function++)
-                {
-                    PciAddress address = function0.WithFunction(function);
-                    uint more = _config.Read32(address, PciHeader.VendorId);
-                    if (!IsAbsent(more))
-                    {
-                        RescanOne(address, more, parent, depth, ref found, ref vanished);
-                    }
-                }
-            }
-        }
-
-        // Same order as Enumerate: a bus's own functions first, then what lies below each bridge.
-        int last = found;
-        for (int i = first; i < last; i++)
-        {
-            PciFunction bridge = _scratch[i];
-            if (!bridge.IsBridge)
-            {
-                continue;
-            }
-
-            int secondary = bridge.Bridge.Secondary;
-            bool inside = secondary > bus && secondary <= _lastBus && bridge.Bridge.Subordinate >= secondary;
-            if (inside && (_visitedBuses[secondary >> 6] & (1UL << (secondary & 63))) == 0)
-            {
-                RescanBus(secondary, bridge, depth + 1, ref found, ref vanished);
-            }
-        }
-    }
-
-    private PciFunction? RescanOne(PciAddress address, uint ids, PciFunction? parent, int depth, ref int found, ref int vanished)
-    {
-        if (found >= _options.MaxFunctions)
-        {
-            return null;
-        }
-
-        EnsureScratchCapacity(found + 1);
-        PciFunction record = _scratch[found] ??= new PciFunction();
-        if (!FunctionDecoder.TryDecode(_config, address, ids, record, readWindows: true, out _))
-        {
-            vanished++;
-            return null;
-        }
-
-        record.Parent = parent;
-        record.Depth = depth;
-        PciFunction? before = FindPrevious(found, address, ids);
-        RefreshBars(record, before);
-        found++;
-        return record;
-    }
-
-    private void RefreshBars(PciFunction record, PciFunction? before)
-    {
-        // Sizes come from the full enumeration: sizing writes the BARs, and a re-scan never writes.
-        Span<PciBar> bars = record.BarStorage;
-        for (int i = 0; i < record.BarCount; i++)
-        {
-            PciBar old = before is not null && i < before.BarCount ? before.Bars[i] : PciBar.NotImplemented(i);
-            if (old.Kind is PciBarKind.None or PciBarKind.Io)
-            {
-                bars[i] = old;
-                continue;
-            }
-
-            uint low = _config.Read32(record.Address, PciHeader.BaseAddress(i));
-            uint high = old.Kind == PciBarKind.Memory64 && i + 1 < record.BarCount ? _config.Read32(record.Address, PciHeader.BaseAddress(i + 1)) : 0;
-            ulong busAddress = PciBarDecoder.DecodeAddress(old.Kind, low, high);
-            ulong cpu = before!.GetBarCpuAddress(i);
-            record.SetBarSize(i, old, busAddress, cpu == 0 ? 0 : unchecked(cpu - old.Address + busAddress));
-        }
-
-        if (before is not null)
-        {
-            record.Assigned = before.Assigned;
-            record.Issues |= before.Issues & ~(FunctionIssues.MalformedCapabilities | FunctionIssues.MalformedExtendedCapabilities);
-            record.ExpansionRom = before.ExpansionRom;
-        }
-    }
-
-    private PciFunction? FindPrevious(int index, PciAddress address, uint ids)
-    {
-        if (index < _count && Matches(_functions[index], address, ids))
-        {
-            return _functions[index];
-        }
-
-        for (int i = 0; i < _count; i++)
-        {
-            if (Matches(_functions[i], address, ids))
-            {
-                return _functions[i];
-            }
-        }
-
-        return null;
-    }
-
-    private static bool Matches(PciFunction function, PciAddress address, uint ids) =>
-        function.Address == address && function.VendorId == (ushort)ids && function.DeviceId == (ushort)(ids >> 16);
-
-    private static bool SameIdentity(PciFunction now, PciFunction before)
-    {
-        if (now.Address != before.Address || now.VendorId != before.VendorId || now.DeviceId != before.DeviceId
-            || now.ClassCode != before.ClassCode || now.HeaderType != before.HeaderType || now.BarCount != before.BarCount)
-        {
-            return false;
-        }
-
-        if (now.IsBridge && (now.Bridge.Secondary != before.Bridge.Secondary || now.Bridge.Subordinate != before.Bridge.Subordinate))
-        {
-            return false;
-        }
-
-        ReadOnlySpan<PciBar> a = now.Bars;
-        ReadOnlySpan<PciBar> b = before.Bars;
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-            {
-                return false;
-            }
-        }
-
         return true;
     }
 
