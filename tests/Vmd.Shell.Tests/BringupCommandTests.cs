@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 
@@ -92,5 +93,64 @@ public sealed class BringupCommandTests
         using JsonDocument json = result.Json();
         JsonElement step = Assert.Single(json.RootElement.GetProperty("steps").EnumerateArray().ToArray());
         Assert.Equal("none", step.GetProperty("status").GetString());
+    }
+
+    public static IEnumerable<object[]> VmdMachines() => Shell.VmdMachineNames();
+
+    [Theory]
+    [MemberData(nameof(VmdMachines))]
+    public void Bringup_exits_0_on_every_machine_with_a_vmd_and_prints_a_drive_line_per_nvme(string machine)
+    {
+        ShellResult result = Shell.Run("--machine", machine, "bringup");
+        using JsonDocument lspci = Shell.Run("--machine", machine, "--json", "lspci").Json();
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(string.Empty, result.Error);
+        string[] drives = lspci.RootElement.GetProperty("functions").EnumerateArray()
+            .Where(f => f.GetProperty("classCode").GetString() == "010802" && !f.GetProperty("address").GetString()!.StartsWith("0000:", StringComparison.Ordinal))
+            .Select(f => f.GetProperty("address").GetString()!)
+            .ToArray();
+        string[] driveLines = result.OutputLines.Where(l => l.StartsWith("[drive    ]", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(LspciCommandTests.NvmeDrives[machine], driveLines.Length);
+        Assert.Equal(drives, driveLines.Select(l => l["[drive    ]        ".Length..].Split(' ')[0]));
+        Assert.All(driveLines, l => Assert.Matches(@"; BAR0 at [0-9a-f]+$", l));
+        Assert.Equal(result.OutputLines.Count(l => l.StartsWith("[detect   ] ok     0000:", StringComparison.Ordinal)), result.OutputLines.Count(l => l.StartsWith("[enumerate] ok ", StringComparison.Ordinal)));
+        Assert.All(
+            result.OutputLines.Where(l => l.StartsWith("[map", StringComparison.Ordinal) || l.StartsWith("[enable", StringComparison.Ordinal) || l.StartsWith("[enumerate", StringComparison.Ordinal)),
+            l => Assert.Contains("] ok ", l, StringComparison.Ordinal));
+        Assert.StartsWith("[later    ]", result.OutputLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bringup_on_skylake_sp_lists_the_three_drives_behind_the_switch_and_root_port_c()
+    {
+        ShellResult result = Shell.Run("--machine", "skylake-sp", "bringup");
+
+        Assert.Contains(result.OutputLines, l => l.StartsWith("[enumerate] ok     0000:5d:05.5: 10 functions on buses 00-", StringComparison.Ordinal) && l.Contains(", 0 without resources; fingerprint ", StringComparison.Ordinal));
+        string[] drives = result.OutputLines.Where(l => l.StartsWith("[drive    ]", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, drives.Length);
+        Assert.All(drives, l => Assert.Contains("[8086:0a54]; BAR0 at aa", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bringup_on_guest_gives_the_drive_its_guest_physical_bar()
+    {
+        ShellResult result = Shell.Run("--machine", "guest", "bringup");
+
+        string drive = Assert.Single(result.OutputLines, l => l.StartsWith("[drive    ]", StringComparison.Ordinal));
+        Assert.EndsWith("[144d:a80a]; BAR0 at c0000000", drive, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bringup_fingerprint_in_json_matches_the_enumerate_line()
+    {
+        ShellResult text = Shell.Run("--machine", "two-vmd", "bringup");
+        using JsonDocument json = Shell.Run("--machine", "two-vmd", "--json", "bringup").Json();
+
+        string[] enumerate = text.OutputLines.Where(l => l.StartsWith("[enumerate] ok ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, enumerate.Length);
+        Assert.All(enumerate, l => Assert.Matches(@"; fingerprint [0-9a-f]{16}$", l));
+        Assert.NotEqual(enumerate[0][^16..], enumerate[1][^16..]);
+        Assert.Matches("^[0-9a-f]{16}$", json.RootElement.GetProperty("fingerprint").GetString()!);
     }
 }

@@ -114,7 +114,9 @@ public static class LspciReport
 
             if (bar.Kind == PciBarKind.Io)
             {
-                writer.WriteLine($"\tRegion {i}: I/O ports [size={Size(bar.Size)}] (not supported behind a VMD)");
+                writer.WriteLine(IsBehindVmd(function)
+                    ? $"\tRegion {i}: I/O ports [size={Size(bar.Size)}] (not supported behind a VMD)"
+                    : $"\tRegion {i}: I/O ports at {Hex(bar.Address)}");
                 continue;
             }
 
@@ -139,7 +141,7 @@ public static class LspciReport
             writer.WriteLine($"\tPrefetchable memory behind bridge: {Window(bridge.Prefetchable)}");
         }
 
-        if (function.Express.IsPresent)
+        if (function.Express.IsPresent && function.Express.MaxLinkSpeed != 0)
         {
             PciExpressInfo express = function.Express;
             string slot = express.SlotImplemented ? $", slot {express.PhysicalSlotNumber}{(express.HotPlugCapable ? " hot-plug" : string.Empty)}" : string.Empty;
@@ -156,9 +158,18 @@ public static class LspciReport
             writer.WriteLine($"\tCapabilities: [{capability.Offset:x3} v{capability.Version}] {CapabilityNames.Of(capability.Id)}");
         }
 
+        if (!IsBehindVmd(function))
+        {
+            writer.WriteLine("\tResources: as firmware left them (a host function: read, never written, BARs not sized)");
+            return;
+        }
+
         string issues = function.Issues == FunctionIssues.None ? string.Empty : " — " + IssueText.Describe(function.Issues);
         writer.WriteLine($"\tResources: {(function.Assigned ? "assigned" : "not assigned")}{issues}");
     }
+
+    // VMD domains are numbered from 0x10000 up, above every host segment.
+    private static bool IsBehindVmd(PciFunction function) => function.Address.Segment >= Detection.VmdDetector.FirstDomain;
 
     private static string OnOff(ushort command, int bit) => (command & bit) != 0 ? "on" : "off";
 
@@ -195,6 +206,7 @@ public static class LspciReport
 
                 json.WriteStartObject();
                 json.WriteNumber("index", i);
+                json.WriteString("type", bar.Kind == PciBarKind.Io ? "io" : "memory");
                 json.WriteNumber("address", function.GetBarCpuAddress(i));
                 json.WriteNumber("busAddress", bar.Address);
                 json.WriteNumber("size", bar.Size);

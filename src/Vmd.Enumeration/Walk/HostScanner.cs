@@ -62,6 +62,40 @@ public sealed class HostScanner
         }
 
         _functions.AsSpan(0, _count).Sort(_byAddress);
+        LinkParents();
+    }
+
+    // Firmware numbered the host's bridges; a function's parent is the bridge whose secondary bus it is on.
+    private void LinkParents()
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            PciFunction function = _functions[i];
+            function.Parent = null;
+            function.Depth = 0;
+            for (int j = 0; j < _count; j++)
+            {
+                PciFunction bridge = _functions[j];
+                if (bridge.IsBridge && bridge != function && bridge.Address.Segment == function.Address.Segment
+                    && bridge.Bridge.Secondary == function.Address.Bus && bridge.Bridge.Secondary > bridge.Address.Bus)
+                {
+                    function.Parent = bridge;
+                    break;
+                }
+            }
+        }
+
+        // Depth from the parent chain; bounded because each parent's bus is below its child's.
+        for (int i = 0; i < _count; i++)
+        {
+            int depth = 0;
+            for (PciFunction? up = _functions[i].Parent; up is not null && depth < 256; up = up.Parent)
+            {
+                depth++;
+            }
+
+            _functions[i].Depth = depth;
+        }
     }
 
     private PciFunction? Add(IConfigSpace config, PciAddress address, uint ids)
