@@ -3,12 +3,14 @@ namespace Vmd.Interrupts.Dispatch;
 /// <summary>One handler on a VMD vector; immutable, shared by the snapshots that contain it.</summary>
 internal sealed class AttachedHandler
 {
-    public AttachedHandler(IInterruptSink sink, uint cookie, IConfigSpace? dummyReadConfig, PciAddress dummyReadAddress)
+    public AttachedHandler(IInterruptSink sink, uint cookie, IConfigSpace? dummyReadConfig, PciAddress dummyReadAddress, IMmioRegion? dummyReadRegion = null, nuint dummyReadOffset = 0)
     {
         Sink = sink;
         Cookie = cookie;
         DummyReadConfig = dummyReadConfig;
         DummyReadAddress = dummyReadAddress;
+        DummyReadRegion = dummyReadRegion;
+        DummyReadOffset = dummyReadOffset;
     }
 
     public IInterruptSink Sink { get; }
@@ -19,6 +21,11 @@ internal sealed class AttachedHandler
     public IConfigSpace? DummyReadConfig { get; }
 
     public PciAddress DummyReadAddress { get; }
+
+    /// <summary>A mapped register of the child read before its handler instead of config space (no config lock on the interrupt path); null: none.</summary>
+    public IMmioRegion? DummyReadRegion { get; }
+
+    public nuint DummyReadOffset { get; }
 
     public bool Matches(IInterruptSink sink, uint cookie) => ReferenceEquals(Sink, sink) && Cookie == cookie;
 }

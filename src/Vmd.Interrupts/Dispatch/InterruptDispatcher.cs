@@ -84,9 +84,30 @@ public sealed class InterruptDispatcher : IInterruptSink
     /// <param name="dummyReadAddress">The child to read before the handler.</param>
     /// <exception cref="ArgumentOutOfRangeException">The vector index is outside the table.</exception>
     /// <exception cref="InvalidOperationException">The same sink and cookie are attached to that vector already.</exception>
-    public void Attach(int vectorIndex, IInterruptSink sink, uint cookie, IConfigSpace? dummyReadConfig = null, PciAddress dummyReadAddress = default)
+    public void Attach(int vectorIndex, IInterruptSink sink, uint cookie, IConfigSpace? dummyReadConfig = null, PciAddress dummyReadAddress = default) =>
+        Attach(vectorIndex, new AttachedHandler(sink ?? throw new ArgumentNullException(nameof(sink)), cookie, dummyReadConfig, dummyReadAddress));
+
+    /// <summary>
+    /// Attaches a handler whose MTL016 read is one 32-bit read of a mapped register of the child (for example
+    /// its BAR0 at offset 0): PCIe ordering makes the read's completion follow the child's earlier posted
+    /// writes, and it needs no config-space lock on the interrupt path.
+    /// </summary>
+    /// <param name="vectorIndex">The VMD vector the child's message names.</param>
+    /// <param name="sink">The child's handler.</param>
+    /// <param name="cookie">Passed back to <paramref name="sink"/>.</param>
+    /// <param name="dummyReadRegion">A mapped BAR of the child.</param>
+    /// <param name="dummyReadOffset">A 4-byte aligned register offset in it that has no read side effect.</param>
+    public void Attach(int vectorIndex, IInterruptSink sink, uint cookie, IMmioRegion dummyReadRegion, nuint dummyReadOffset)
     {
         ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(dummyReadRegion);
+        Attach(vectorIndex, new AttachedHandler(sink, cookie, null, default, dummyReadRegion, dummyReadOffset));
+    }
+
+    private void Attach(int vectorIndex, AttachedHandler handler)
+    {
+        IInterruptSink sink = handler.Sink;
+        uint cookie = handler.Cookie;
         VectorEntry entry = EntryFor(vectorIndex);
         lock (_writerGate)
         {
@@ -98,7 +119,7 @@ public sealed class InterruptDispatcher : IInterruptSink
 
             var updated = new AttachedHandler[old.Length + 1];
             Array.Copy(old, updated, old.Length);
-            updated[old.Length] = new AttachedHandler(sink, cookie, dummyReadConfig, dummyReadAddress);
+            updated[old.Length] = handler;
             Interlocked.Exchange(ref entry.Handlers, updated);
         }
     }
@@ -169,12 +190,19 @@ public sealed class InterruptDispatcher : IInterruptSink
             for (int i = 0; i < handlers.Length; i++)
             {
                 AttachedHandler handler = handlers[i];
-                IConfigSpace? config = handler.DummyReadConfig;
-                if (dummyRead && config is not null)
+                if (dummyRead)
                 {
                     // MTL016: a read of the interrupting child before any write, so its DMA data is visible first.
-                    config.Read32(handler.DummyReadAddress, PciHeader.VendorId);
-                    Interlocked.Increment(ref entry.DummyReads);
+                    if (handler.DummyReadRegion is { } region)
+                    {
+                        region.Read32(handler.DummyReadOffset);
+                        Interlocked.Increment(ref entry.DummyReads);
+                    }
+                    else if (handler.DummyReadConfig is { } config)
+                    {
+                        config.Read32(handler.DummyReadAddress, PciHeader.VendorId);
+                        Interlocked.Increment(ref entry.DummyReads);
+                    }
                 }
 
                 handler.Sink.OnInterrupt(handler.Cookie);
