@@ -18,6 +18,12 @@ public static class MsiCapability
     /// <summary>Message Data of a 64-bit capability.</summary>
     public const ushort MessageData64 = 0x0C;
 
+    /// <summary>Length of a 32-bit capability with per-vector masking (through Pending Bits).</summary>
+    public const int Length32 = 0x14;
+
+    /// <summary>Length of a 64-bit capability with per-vector masking (through Pending Bits).</summary>
+    public const int Length64 = 0x18;
+
     /// <summary>Message Control bit 0: MSI Enable.</summary>
     public const ushort Enable = 1 << 0;
 

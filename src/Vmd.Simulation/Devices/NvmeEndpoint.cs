@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Vmd.Registers;
 using Vmd.Simulation.Functions;
 using Vmd.Simulation.Functions.Capabilities;
+using Vmd.Simulation.Interrupts;
 using Vmd.Simulation.Memory;
 
 namespace Vmd.Simulation.Devices;
@@ -13,9 +14,10 @@ namespace Vmd.Simulation.Devices;
 /// (0x70), MSI-X (0xB0); extended AER (0x100), Device Serial Number (0x148), LTR (0x158).
 /// </summary>
 /// <remarks>
-/// The controller registers are plain memory until the controller model exists: they read back what was
-/// written and start at zero. The MSI-X table and PBA behave as specified (entries start masked, the
-/// PBA is read-only). The capability offsets follow a common client SSD layout and are illustrative.
+/// BAR0 holds the <see cref="NvmeController"/> (registers, doorbells, admin queue pair; see there for what is
+/// modelled) with the MSI-X table and PBA laid over it at the offsets in <see cref="NvmeOptions"/> (entries start
+/// masked, the PBA is read-only). The drive masters the bus for queue and data DMA and for its MSI/MSI-X messages.
+/// The capability offsets follow a common client SSD layout and are illustrative.
 /// </remarks>
 public sealed class NvmeEndpoint
 {
@@ -36,8 +38,8 @@ public sealed class NvmeEndpoint
             throw new ArgumentOutOfRangeException(nameof(options), "The MSI-X table and PBA must lie inside BAR0.");
         }
 
-        Registers = new RegisterFile(checked((int)options.Bar0Size));
-        var bar0 = new MsixBarTarget(Registers, MsixTable, options.MsixTableOffset, options.MsixPbaOffset);
+        Controller = new NvmeController(options);
+        var bar0 = new MsixBarTarget(Controller, MsixTable, options.MsixTableOffset, options.MsixPbaOffset);
         var builder = new FunctionBuilder(HeaderType.Endpoint)
             .Identity(options.VendorId, options.DeviceId, ClassCodes.NvmExpress, options.RevisionId)
             .Subsystem(options.SubsystemVendorId, options.SubsystemId)
@@ -45,7 +47,7 @@ public sealed class NvmeEndpoint
             .Interrupt(pin: 1)
             .MemoryBar(0, options.Bar0Size, is64Bit: true, prefetchable: false, options.Bar0Address, bar0);
         builder.AddPowerManagement(PowerManagementOffset);
-        builder.AddMsi(is64Bit: true, multipleMessageCapableLog2: 5, MsiOffset);
+        builder.AddMsi(is64Bit: true, multipleMessageCapableLog2: 5, MsiOffset, options.MsiPerVectorMasking);
         builder.AddPciExpress(
             new PciExpressCapabilityOptions
             {
@@ -62,6 +64,8 @@ public sealed class NvmeEndpoint
         builder.AddLatencyToleranceReporting(offset: LatencyToleranceOffset);
         Function = builder.Build();
         Function.Owner = this;
+        Function.AttachMsixTable(MsixTable);
+        Controller.Function = Function;
     }
 
     /// <summary>The drive model behind <paramref name="function"/>, when an <see cref="NvmeEndpoint"/> built it.</summary>
@@ -75,9 +79,12 @@ public sealed class NvmeEndpoint
     /// <summary>The configuration function.</summary>
     public SimulatedFunction Function { get; }
 
-    /// <summary>The controller register block behind BAR0 (outside the MSI-X table and PBA).</summary>
-    public RegisterFile Registers { get; }
+    /// <summary>The NVMe controller behind BAR0 (outside the MSI-X table and PBA).</summary>
+    public NvmeController Controller { get; }
 
     /// <summary>The function's MSI-X table and PBA, as BAR0 exposes them.</summary>
     public MsixTable MsixTable { get; }
+
+    /// <summary>Signals interrupt vector <paramref name="vector"/> as the drive would (see <see cref="SimulatedFunction.SignalVector"/>).</summary>
+    public InterruptOutcome SignalVector(int vector) => Function.SignalVector(vector);
 }

@@ -44,4 +44,25 @@ public sealed class NvmeOptions
 
     /// <summary>Maximum link width.</summary>
     public byte MaxLinkWidth { get; init; } = 4;
+
+    /// <summary>Model Number (Identify Controller MN, 40 ASCII characters, space padded).</summary>
+    public string ModelNumber { get; init; } = "Simulated NVMe Controller";
+
+    /// <summary>Firmware Revision (Identify Controller FR, 8 ASCII characters).</summary>
+    public string FirmwareRevision { get; init; } = "1.0";
+
+    /// <summary>Serial Number text (Identify Controller SN, 20 ASCII characters); null prints <see cref="SerialNumber"/> as 16 hex digits.</summary>
+    public string? SerialNumberText { get; init; }
+
+    /// <summary>Largest queue the controller accepts (CAP.MQES + 1, 2–65536).</summary>
+    public int MaxQueueEntries { get; init; } = 1024;
+
+    /// <summary>CAP.TO: worst-case time to become ready, in 500 ms units (the model is ready at once).</summary>
+    public byte ReadyTimeout { get; init; } = 20;
+
+    /// <summary>The VS register and Identify VER (default 1.4.0).</summary>
+    public uint Version { get; init; } = 0x0001_0400;
+
+    /// <summary>Adds MSI per-vector masking (Mask and Pending Bits) to the MSI capability; off on most client drives.</summary>
+    public bool MsiPerVectorMasking { get; init; }
 }

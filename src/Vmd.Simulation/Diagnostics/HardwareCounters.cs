@@ -5,7 +5,7 @@ namespace Vmd.Simulation.Diagnostics;
 
 /// <summary>
 /// What the simulated hardware has seen: configuration accesses through the host port and through each
-/// VMD's CFGBAR (by width), MMIO accesses, and mappings. Tests use it to measure a driver's cost
+/// VMD's CFGBAR (by width), MMIO accesses, mappings, DMA, and interrupt messages by path. Tests use it to measure a driver's cost
 /// ("absent slot costs one read") and to detect leaked mappings.
 /// </summary>
 /// <remarks>
@@ -24,7 +24,19 @@ public sealed class HardwareCounters
     private const int Map = 14;
     private const int Unmap = 15;
     private const int MapFailure = 16;
-    private const int Count = 17;
+    private const int DmaRead = 17;
+    private const int DmaWrite = 18;
+    private const int DmaUnclaimedIndex = 19;
+    private const int BusMasterDrop = 20;
+    private const int Unroutable = 21;
+    private const int Remapped = 22;
+    private const int Bypassed = 23;
+    private const int Direct = 24;
+    private const int ToHost = 25;
+    private const int RemapOutOfRange = 26;
+    private const int LatchedPending = 27;
+    private const int NotEnabled = 28;
+    private const int Count = 29;
 
     private readonly long[] _counts = new long[Count];
     private long _activeMappings;
@@ -92,6 +104,45 @@ public sealed class HardwareCounters
     /// <summary><c>TryMap</c> calls refused (by failure injection or an invalid range).</summary>
     public long MapFailures => Get(MapFailure);
 
+    /// <summary>DMA reads devices made from host RAM (one per request: a command fetch, a PRP page).</summary>
+    public long DmaReads => Get(DmaRead);
+
+    /// <summary>DMA writes devices made to host RAM (data, completion entries, and message writes whose address was not an interrupt address).</summary>
+    public long DmaWrites => Get(DmaWrite);
+
+    /// <summary>DMA requests that reached the host but no RAM backed their address range (dropped, as an Unsupported Request).</summary>
+    public long DmaUnclaimed => Get(DmaUnclaimedIndex);
+
+    /// <summary>
+    /// DMA requests and interrupt messages dropped because Bus Master Enable was clear on the requesting function,
+    /// on a bridge above it, or on the VMD endpoint that carries the domain's requests.
+    /// </summary>
+    public long BusMasterDrops => Get(BusMasterDrop);
+
+    /// <summary>Upstream requests that found no way to the host: a function no longer attached, or an address inside a bridge's own window (peer-to-peer, not modelled).</summary>
+    public long UpstreamUnroutable => Get(Unroutable);
+
+    /// <summary>Child messages a VMD in remap mode (VMCONFIG bit 1 = 0) turned into a signal of one of its own MSI-X entries.</summary>
+    public long MessagesRemapped => Get(Remapped);
+
+    /// <summary>Child messages a VMD in bypass mode (VMCONFIG bit 1 = 1) passed to the host unchanged.</summary>
+    public long MessagesBypassed => Get(Bypassed);
+
+    /// <summary>Messages from functions not behind a VMD (host segment) that reached the host.</summary>
+    public long MessagesDirect => Get(Direct);
+
+    /// <summary>Interrupt messages handed to the host interrupt controller, by any path (the controller may still find the vector masked or unhandled).</summary>
+    public long MessagesToHost => Get(ToHost);
+
+    /// <summary>Remapped child messages whose entry index ((address &gt;&gt; 12) &amp; 0xFF) lay beyond the VMD's MSI-X table (dropped).</summary>
+    public long RemapIndexOutOfRange => Get(RemapOutOfRange);
+
+    /// <summary>Vectors that found their MSI-X entry, function or MSI vector masked and set a pending bit instead (in a child or a VMD).</summary>
+    public long VectorsLatchedPending => Get(LatchedPending);
+
+    /// <summary>Vectors signalled while neither MSI-X nor MSI was enabled for them (in a child, or in the VMD for a remapped message); no INTx exists behind a VMD.</summary>
+    public long VectorsNotEnabled => Get(NotEnabled);
+
     /// <summary>Regions mapped and not yet unmapped: non-zero after a driver has released everything is a leak.</summary>
     public long ActiveMappings => Interlocked.Read(ref _activeMappings);
 
@@ -128,6 +179,28 @@ public sealed class HardwareCounters
         Interlocked.Increment(ref _counts[Unmap]);
         Interlocked.Decrement(ref _activeMappings);
     }
+
+    internal void CountDma(bool write) => Interlocked.Increment(ref _counts[write ? DmaWrite : DmaRead]);
+
+    internal void CountDmaUnclaimed() => Interlocked.Increment(ref _counts[DmaUnclaimedIndex]);
+
+    internal void CountBusMasterDrop() => Interlocked.Increment(ref _counts[BusMasterDrop]);
+
+    internal void CountUnroutable() => Interlocked.Increment(ref _counts[Unroutable]);
+
+    internal void CountRemapped() => Interlocked.Increment(ref _counts[Remapped]);
+
+    internal void CountBypassed() => Interlocked.Increment(ref _counts[Bypassed]);
+
+    internal void CountDirect() => Interlocked.Increment(ref _counts[Direct]);
+
+    internal void CountToHost() => Interlocked.Increment(ref _counts[ToHost]);
+
+    internal void CountRemapOutOfRange() => Interlocked.Increment(ref _counts[RemapOutOfRange]);
+
+    internal void CountLatchedPending() => Interlocked.Increment(ref _counts[LatchedPending]);
+
+    internal void CountNotEnabled() => Interlocked.Increment(ref _counts[NotEnabled]);
 
     private long Get(int index) => Interlocked.Read(ref _counts[index]);
 

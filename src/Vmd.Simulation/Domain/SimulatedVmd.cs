@@ -10,7 +10,8 @@ namespace Vmd.Simulation.Domain;
 /// A VMD endpoint and the private PCI domain behind it. CFGBAR is the domain's ECAM window (relative bus
 /// from the bus start that VMCAP/VMCONFIG select); MEMBAR2 begins with the VMD's own MSI-X table and PBA
 /// (and, on 28c0, shadow registers); the rest of MEMBAR1 and MEMBAR2 forwards to the domain by bus address.
-/// Plug root ports and other root-bus functions into <see cref="RootBus"/>.
+/// DMA and messages from the domain leave through the endpoint (its Bus Master Enable gates them); messages to
+/// 0xFEEx_xxxx are remapped onto its own MSI-X entries or bypass it, as VMCONFIG bit 1 says. Plug root ports and other root-bus functions into <see cref="RootBus"/>.
 /// </summary>
 /// <remarks>Accesses through the machine's ports are serialised by the machine's lock; reading these properties from tests is safe when no other thread is driving the machine.</remarks>
 public sealed class SimulatedVmd
@@ -33,6 +34,9 @@ public sealed class SimulatedVmd
         MsixTable = new MsixTable(options.MsixEntries);
         RootBus = new SimulatedBus(isLink: false);
         Function = VmdEndpointLayout.Build(options, new CfgBarTarget(this), new MemBar1Target(this), new MemBar2Target(this));
+        Function.Owner = this;
+        Function.AttachMsixTable(MsixTable);
+        RootBus.OwnerVmd = this;
     }
 
     /// <summary>Where the endpoint sits in the host segment.</summary>
@@ -55,6 +59,12 @@ public sealed class SimulatedVmd
 
     /// <summary>True when MEMBAR2 + 0x2000/0x2008 hold shadow registers (28c0).</summary>
     public bool HasMemBar2Shadow { get; }
+
+    /// <summary>
+    /// True while VMCONFIG bit 1 is clear: a message from the domain to 0xFEEx_xxxx signals the VMD's own MSI-X entry
+    /// (address bits 19:12), the data is ignored. False (bit 1 set, bypass): messages reach the host unchanged.
+    /// </summary>
+    public bool RemapsInterrupts => (VmConfig & VmdRegisters.VmConfigMsiRemapDisable) == 0;
 
     /// <summary>Device ID of the endpoint.</summary>
     public ushort DeviceId => Function.DeviceId;

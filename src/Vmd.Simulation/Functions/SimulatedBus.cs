@@ -34,6 +34,12 @@ public sealed class SimulatedBus
     /// <summary>Number of functions plugged in.</summary>
     public int Count => _count;
 
+    /// <summary>The bridge whose secondary bus this is (set by <see cref="SimulatedFunction.SecondaryBus"/>); null for a root bus.</summary>
+    internal SimulatedFunction? UpstreamBridge { get; set; }
+
+    /// <summary>The VMD whose root bus this is; upstream requests from below reach the host through it.</summary>
+    internal Domain.SimulatedVmd? OwnerVmd { get; set; }
+
     /// <summary>Told when the occupancy of the bus changes (a port tracks presence and link state with it).</summary>
     internal IBusOccupancyListener? Listener { get; set; }
 

@@ -23,7 +23,7 @@ namespace Vmd.Simulation.Functions;
 /// </para>
 /// <para>Not thread-safe on its own: the machine's lock serialises accesses that come through the ports.</para>
 /// </remarks>
-public sealed class SimulatedFunction
+public sealed partial class SimulatedFunction
 {
     /// <summary>Bytes of configuration space per function (PCIe extended space included).</summary>
     public const int ConfigSpaceSize = 4096;
@@ -80,7 +80,16 @@ public sealed class SimulatedFunction
                 throw new InvalidOperationException("Only a type 1 (bridge) function has a secondary bus; set the header type first.");
             }
 
+            if (_secondaryBus is not null && ReferenceEquals(_secondaryBus.UpstreamBridge, this))
+            {
+                _secondaryBus.UpstreamBridge = null;
+            }
+
             _secondaryBus = value;
+            if (value is not null)
+            {
+                value.UpstreamBridge = this;
+            }
         }
     }
 
@@ -240,6 +249,9 @@ public sealed class SimulatedFunction
         {
             _hook.OnConfigWrite(this, offset, width, value);
         }
+
+        // An MSI-X Function Mask or MSI mask cleared by this write may release a pending message.
+        _interrupts?.OnConfigWrite(offset, width);
     }
 
     private void Store(ushort offset, int width, uint value)

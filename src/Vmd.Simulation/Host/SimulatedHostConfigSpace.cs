@@ -97,6 +97,9 @@ public sealed class SimulatedHostConfigSpace : IConfigSpace
 
             _fabric.RecordConfig(ConfigAccessSource.Host, address, offset, width, value, write: true, function is not null, null);
         }
+
+        // Clearing a Function Mask (the VMD's own MSI-X lives in host config space) may have released messages.
+        _fabric.RootComplex.DeliverQueued();
     }
 
     private static void CheckAccess(ushort offset, int width)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Vmd.Simulation.Domain;
 using Vmd.Simulation.Functions;
 using Vmd.Simulation.Interrupts;
+using Vmd.Simulation.Memory;
 
 namespace Vmd.Simulation.Machines;
 
@@ -47,6 +48,15 @@ public sealed class MachineBuilder
     /// <summary>Size of the host interrupt controller's vector pool.</summary>
     public int InterruptVectorCount { get; set; } = SimulatedInterruptController.DefaultVectorCount;
 
+    /// <summary>
+    /// First address of host RAM that <see cref="SimulatedPhysicalMemory.AllocateDma"/> hands out (4 KiB aligned);
+    /// default <see cref="SimulatedPhysicalMemory.DefaultRamBase"/>. Keep it clear of the BARs: RAM decodes first.
+    /// </summary>
+    public ulong RamBase { get; set; } = SimulatedPhysicalMemory.DefaultRamBase;
+
+    /// <summary>Bytes of host RAM (a multiple of 4 KiB); default <see cref="SimulatedPhysicalMemory.DefaultRamSize"/>.</summary>
+    public ulong RamSize { get; set; } = SimulatedPhysicalMemory.DefaultRamSize;
+
     /// <summary>Places <paramref name="function"/> at <paramref name="address"/> in the host segment (segment 0).</summary>
     public MachineBuilder AddHostFunction(PciAddress address, SimulatedFunction function)
     {
@@ -70,8 +80,16 @@ public sealed class MachineBuilder
     public SimulatedMachine Build()
     {
         ThrowIfBuilt();
+        const ulong pageMask = 0xFFF;
+        if ((RamBase & pageMask) != 0 || (RamSize & pageMask) != 0 || RamSize == 0 || RamBase + RamSize < RamBase)
+        {
+            throw new InvalidOperationException("Host RAM needs a non-empty, 4 KiB aligned range that does not wrap.");
+        }
+
         _built = true;
+        _fabric.Ram = new HostRam(RamBase, RamSize);
         var interrupts = new SimulatedInterruptController(InterruptVectorCount);
+        _fabric.RootComplex.Controller = interrupts;
         return new SimulatedMachine(_name, _description, _fabric, HostHasExtendedSpace, interrupts, _vmds.ToArray());
     }
 

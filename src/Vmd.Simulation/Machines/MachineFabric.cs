@@ -3,18 +3,25 @@ using System.Collections.Generic;
 using Vmd.Simulation.Diagnostics;
 using Vmd.Simulation.Domain;
 using Vmd.Simulation.Functions;
+using Vmd.Registers;
 using Vmd.Simulation.Memory;
+using Vmd.Simulation.Upstream;
 
 namespace Vmd.Simulation.Machines;
 
 /// <summary>
-/// The state one machine's ports share: the lock, the counters, the observer and the host segment's
-/// functions. Host configuration and memory both resolve against it at access time.
+/// The state one machine's ports share: the lock, the counters, the observer, the host segment's functions,
+/// host RAM and the root complex. Host configuration and memory both resolve against it at access time.
 /// </summary>
 internal sealed class MachineFabric
 {
+    private const ulong InterruptWindowStart = X86MsiAddress.Base;
+    private const ulong InterruptWindowLength = ~X86MsiAddress.WindowMask + 1UL;
+
     private readonly Dictionary<ushort, SimulatedFunction> _hostByRoutingId = [];
     private readonly List<SimulatedFunction> _hostInOrder = [];
+
+    public MachineFabric() => RootComplex = new RootComplex(this);
 
     /// <summary>One lock per machine around every configuration and MMIO access (re-entrant).</summary>
     public object Sync { get; } = new();
@@ -22,6 +29,12 @@ internal sealed class MachineFabric
     public HardwareCounters Counters { get; } = new();
 
     public IConfigAccessObserver? Observer { get; set; }
+
+    /// <summary>Host RAM for DMA; the builder replaces it when a machine asks for another range.</summary>
+    public HostRam Ram { get; set; } = new(SimulatedPhysicalMemory.DefaultRamBase, SimulatedPhysicalMemory.DefaultRamSize);
+
+    /// <summary>Where DMA and interrupt messages from every function end.</summary>
+    public RootComplex RootComplex { get; }
 
     public int HostFunctionCount => _hostInOrder.Count;
 
@@ -39,6 +52,7 @@ internal sealed class MachineFabric
         }
 
         _hostInOrder.Add(function);
+        function.HostFabric = this;
     }
 
     public SimulatedFunction? FindHostFunction(PciAddress address) =>
@@ -59,6 +73,33 @@ internal sealed class MachineFabric
         Observer?.OnConfigAccess(new ConfigAccess(source, address, offset, width, value, write, claimed, vmd));
     }
 
+    /// <summary>
+    /// True when [start, start + length) overlaps a memory BAR of a host function as programmed now (decode on or off,
+    /// VMD apertures included) or the interrupt window: DMA buffers are never placed there.
+    /// </summary>
+    public bool IsTaken(ulong start, ulong length)
+    {
+        if (Overlaps(start, length, InterruptWindowStart, InterruptWindowLength))
+        {
+            return true;
+        }
+
+        foreach (SimulatedFunction function in _hostInOrder)
+        {
+            int count = function.IsBridge ? Type1Header.BarCount : Type0Header.BarCount;
+            for (int i = 0; i < count; i++)
+            {
+                BarKind kind = function.GetBarKind(i);
+                if ((kind is BarKind.Memory32 or BarKind.Memory64) && Overlaps(start, length, function.GetBarAddress(i), function.GetBarSize(i)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Finds the host function BAR claiming <paramref name="address"/> with the BARs and MSE bits as they stand now.</summary>
     public bool TryDecodeHostMemory(ulong address, out IMemoryTarget? target, out ulong offset)
     {
@@ -74,4 +115,7 @@ internal sealed class MachineFabric
         offset = 0;
         return false;
     }
+
+    private static bool Overlaps(ulong start, ulong length, ulong otherStart, ulong otherLength) =>
+        otherLength != 0 && start < otherStart + otherLength && otherStart < start + length;
 }

@@ -1,14 +1,14 @@
 namespace Vmd.Simulation.Memory;
 
-/// <summary>A BAR that holds a register file with an MSI-X table and PBA laid over it at fixed offsets.</summary>
+/// <summary>A BAR that holds device registers with an MSI-X table and PBA laid over them at fixed offsets.</summary>
 internal sealed class MsixBarTarget : IMemoryTarget
 {
-    private readonly RegisterFile _registers;
+    private readonly IMemoryTarget _registers;
     private readonly MsixTable _table;
     private readonly ulong _tableOffset;
     private readonly ulong _pbaOffset;
 
-    public MsixBarTarget(RegisterFile registers, MsixTable table, ulong tableOffset, ulong pbaOffset)
+    public MsixBarTarget(IMemoryTarget registers, MsixTable table, ulong tableOffset, ulong pbaOffset)
     {
         _registers = registers;
         _table = table;
@@ -39,7 +39,7 @@ internal sealed class MsixBarTarget : IMemoryTarget
         }
         else if (offset - _pbaOffset >= _table.PbaLength)
         {
-            // The PBA ignores writes; everything else is plain register storage for now.
+            // The PBA ignores writes; everything else belongs to the device's registers.
             _registers.Write(offset, width, value);
         }
     }

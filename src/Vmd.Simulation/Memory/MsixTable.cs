@@ -9,7 +9,8 @@ namespace Vmd.Simulation.Memory;
 /// as after reset.
 /// </summary>
 /// <remarks>
-/// Only Vector Control bit 0 (Mask) is writable in the control dword; the PBA is read-only to software.
+/// Only Vector Control bit 0 (Mask) is writable in the control dword; the PBA is read-only to software. Once a
+/// device model attached the table to its function, clearing a pending entry's mask sends the message.
 /// Not thread-safe on its own; the machine's lock serialises port accesses.
 /// </remarks>
 public sealed class MsixTable
@@ -36,6 +37,9 @@ public sealed class MsixTable
 
     /// <summary>Number of entries.</summary>
     public int EntryCount { get; }
+
+    /// <summary>The function logic that sends messages from this table, once a device model attached it.</summary>
+    internal IMsixTableListener? Listener { get; set; }
 
     /// <summary>Bytes the table occupies in its BAR.</summary>
     public ulong TableLength => (ulong)_table.Length;
@@ -89,11 +93,20 @@ public sealed class MsixTable
             return;
         }
 
+        bool vectorControl = false;
         for (int i = 0; i < width; i++)
         {
             int at = (int)offset + i;
-            byte writable = WritableMask(at % MsixCapability.EntrySize);
+            int inEntry = at % MsixCapability.EntrySize;
+            byte writable = WritableMask(inEntry);
             _table[at] = (byte)((_table[at] & ~writable) | ((byte)(value >> (8 * i)) & writable));
+            vectorControl |= inEntry >= MsixCapability.EntryVectorControl;
+        }
+
+        // Unmasking an entry whose pending bit is set sends its message now (PCIe Base §6.1.4.5).
+        if (vectorControl)
+        {
+            Listener?.OnVectorControlWritten(this);
         }
     }
 

@@ -7,9 +7,11 @@ namespace Vmd.Simulation.Memory;
 
 /// <summary>
 /// The host's physical address space behind the mapping port. Mapping always succeeds unless failure
-/// injection refuses it; every access through a region is decoded at access time against the host
-/// functions' current BARs and Memory Space Enable bits, so a VMD whose MSE is off reads all-ones, and a
+/// injection refuses it; every access through a region is decoded at access time: first host RAM
+/// (<see cref="RamBase"/>, <see cref="RamSize"/>: plain memory, zero until written, not counted as MMIO), then the
+/// host functions' current BARs and Memory Space Enable bits, so a VMD whose MSE is off reads all-ones, and a
 /// BAR a driver moves is found at its new address. Nothing claiming an address reads all-ones and drops writes.
+/// Drivers get DMA buffers (queues, data) from <see cref="AllocateDma"/>; devices reach them by bus mastering.
 /// </summary>
 /// <remarks>
 /// Thread-safe: mapping and every access take the machine's lock. Unmapping a region this memory did not hand
@@ -18,6 +20,14 @@ namespace Vmd.Simulation.Memory;
 /// </remarks>
 public sealed class SimulatedPhysicalMemory : IMmioMapper
 {
+    /// <summary>Default first address of host RAM: 1 MiB, above the legacy real-mode area.</summary>
+    public const ulong DefaultRamBase = 0x0010_0000;
+
+    /// <summary>Default size of host RAM: up to 256 MiB, below every BAR and aperture the catalog machines use.</summary>
+    public const ulong DefaultRamSize = 0x0FF0_0000;
+
+    private const ulong PageSize = 4096;
+
     private readonly MachineFabric _fabric;
     private readonly HashSet<SimulatedMmioRegion> _active = [];
     private long _mapCalls;
@@ -33,6 +43,24 @@ public sealed class SimulatedPhysicalMemory : IMmioMapper
             lock (_fabric.Sync)
             {
                 return _active.Count;
+            }
+        }
+    }
+
+    /// <summary>First physical address of host RAM.</summary>
+    public ulong RamBase => _fabric.Ram.Base;
+
+    /// <summary>Bytes of host RAM.</summary>
+    public ulong RamSize => _fabric.Ram.Size;
+
+    /// <summary>Bytes of host RAM handed out by <see cref="AllocateDma"/> so far (padding included).</summary>
+    public ulong RamAllocated
+    {
+        get
+        {
+            lock (_fabric.Sync)
+            {
+                return _fabric.Ram.Used;
             }
         }
     }
@@ -92,14 +120,47 @@ public sealed class SimulatedPhysicalMemory : IMmioMapper
         }
     }
 
-    /// <summary>Reads physical memory directly (no mapping needed), decoded like a region access and counted as MMIO.</summary>
+    /// <summary>
+    /// Reserves <paramref name="length"/> bytes of host RAM for DMA, aligned to <paramref name="alignment"/> (a power
+    /// of two), clear of every host BAR as programmed now and of the interrupt window; the memory reads zero until
+    /// written. Map it with <see cref="TryMap"/> like any other range. Nothing is ever freed (a bump allocator).
+    /// </summary>
+    /// <returns>False when RAM is exhausted.</returns>
+    /// <remarks>Thread-safe. This is the kernel's page allocator, not a hardware port: call it at setup time.</remarks>
+    public bool TryAllocateDma(ulong length, ulong alignment, out ulong physicalAddress)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(length);
+        if (alignment == 0 || (alignment & (alignment - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alignment), alignment, "Alignment is a power of two.");
+        }
+
+        lock (_fabric.Sync)
+        {
+            return _fabric.Ram.TryAllocate(length, alignment, _fabric.IsTaken, out physicalAddress);
+        }
+    }
+
+    /// <summary>As <see cref="TryAllocateDma"/>, aligned to 4 KiB unless told otherwise (an NVMe queue or PRP page needs that).</summary>
+    /// <exception cref="InvalidOperationException">Host RAM is exhausted.</exception>
+    public ulong AllocateDma(ulong length, ulong alignment = PageSize)
+    {
+        if (!TryAllocateDma(length, alignment, out ulong physicalAddress))
+        {
+            throw new InvalidOperationException($"Host RAM cannot hold {length} more bytes aligned to {alignment}.");
+        }
+
+        return physicalAddress;
+    }
+
+    /// <summary>Reads physical memory directly (no mapping needed), decoded like a region access (and counted as MMIO unless it is RAM).</summary>
     public ulong Read(ulong physicalAddress, int width)
     {
         CheckWidth(physicalAddress, width);
         return ReadPhysical(physicalAddress, width);
     }
 
-    /// <summary>Writes physical memory directly (no mapping needed), decoded like a region access and counted as MMIO.</summary>
+    /// <summary>Writes physical memory directly (no mapping needed), decoded like a region access (and counted as MMIO unless it is RAM).</summary>
     public void Write(ulong physicalAddress, int width, ulong value)
     {
         CheckWidth(physicalAddress, width);
@@ -110,6 +171,11 @@ public sealed class SimulatedPhysicalMemory : IMmioMapper
     {
         lock (_fabric.Sync)
         {
+            if (_fabric.Ram.Contains(physicalAddress, (ulong)width))
+            {
+                return _fabric.Ram.Read(physicalAddress, width);
+            }
+
             _fabric.Counters.CountMmio(write: false);
             return _fabric.TryDecodeHostMemory(physicalAddress, out IMemoryTarget? target, out ulong offset) && target is not null
                 ? target.Read(offset, width)
@@ -121,12 +187,21 @@ public sealed class SimulatedPhysicalMemory : IMmioMapper
     {
         lock (_fabric.Sync)
         {
+            if (_fabric.Ram.Contains(physicalAddress, (ulong)width))
+            {
+                _fabric.Ram.Write(physicalAddress, width, value);
+                return;
+            }
+
             _fabric.Counters.CountMmio(write: true);
             if (_fabric.TryDecodeHostMemory(physicalAddress, out IMemoryTarget? target, out ulong offset) && target is not null)
             {
                 target.Write(offset, width, value);
             }
         }
+
+        // A doorbell or an unmask may have raised interrupts; they arrive once this write has completed.
+        _fabric.RootComplex.DeliverQueued();
     }
 
     private static void CheckWidth(ulong physicalAddress, int width)

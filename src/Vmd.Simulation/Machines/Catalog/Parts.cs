@@ -70,15 +70,35 @@ internal static class Parts
             PowerManagementCapabilityOffset = 0xE0,
         });
 
-    /// <summary>A Samsung 980 PRO (144d:a80a).</summary>
+    /// <summary>A Samsung 980 PRO (144d:a80a). Identify strings are illustrative.</summary>
     public static NvmeEndpoint SamsungNvme(ulong bar0, ulong serial = 0x0025_3852_1100_0001) =>
-        new(new NvmeOptions { VendorId = Samsung, DeviceId = 0xA80A, SubsystemVendorId = Samsung, SubsystemId = 0xA801, Bar0Address = bar0, SerialNumber = serial });
+        new(new NvmeOptions
+        {
+            VendorId = Samsung,
+            DeviceId = 0xA80A,
+            SubsystemVendorId = Samsung,
+            SubsystemId = 0xA801,
+            Bar0Address = bar0,
+            SerialNumber = serial,
+            ModelNumber = "Samsung SSD 980 PRO 1TB",
+            FirmwareRevision = "5B2QGXA7",
+        });
 
-    /// <summary>A WD/SanDisk client drive (15b7:5009).</summary>
+    /// <summary>A WD/SanDisk client drive (15b7:5009). Identify strings are illustrative.</summary>
     public static NvmeEndpoint WdNvme(ulong bar0, ulong serial = 0x0044_1B44_0000_0001) =>
-        new(new NvmeOptions { VendorId = SandiskWd, DeviceId = 0x5009, SubsystemVendorId = SandiskWd, SubsystemId = 0x5009, Bar0Address = bar0, SerialNumber = serial });
+        new(new NvmeOptions
+        {
+            VendorId = SandiskWd,
+            DeviceId = 0x5009,
+            SubsystemVendorId = SandiskWd,
+            SubsystemId = 0x5009,
+            Bar0Address = bar0,
+            SerialNumber = serial,
+            ModelNumber = "WDC WDS500G2B0C-00PXH0",
+            FirmwareRevision = "211070WD",
+        });
 
-    /// <summary>An Intel data-centre drive (8086:0a54), MSI-X table at 0x2000 and PBA at 0x3000 of BAR0.</summary>
+    /// <summary>An Intel data-centre drive (8086:0a54), MSI-X table at 0x2000 and PBA at 0x3000 of BAR0. Identify strings are illustrative.</summary>
     public static NvmeEndpoint IntelNvme(ulong bar0, ulong serial) =>
         new(new NvmeOptions
         {
@@ -92,6 +112,8 @@ internal static class Parts
             MsixTableOffset = 0x2000,
             MsixPbaOffset = 0x3000,
             MaxLinkSpeed = 3,
+            ModelNumber = "INTEL SSDPE2KX010T8",
+            FirmwareRevision = "VDV10131",
         });
 
     /// <summary>A plain function of a multi-function server IIO device (VT-d, RAS, …) that shares a device number with a VMD.</summary>
