@@ -147,6 +147,11 @@ public sealed partial class VmdController : IDisposable
                 return;
             }
 
+            if (State >= VmdState.InterruptsRouted)
+            {
+                ReleaseInterrupts();
+            }
+
             ReleaseDomain();
             ReleaseRegions();
             BusRange = null;

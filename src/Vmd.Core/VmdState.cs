@@ -14,4 +14,7 @@ public enum VmdState
 
     /// <summary>Every function behind the VMD found, numbered, decoded and given resources (step 3).</summary>
     Enumerated = 3,
+
+    /// <summary>The VMD's interrupt mode chosen and its vectors set up; children can attach handlers (step 4).</summary>
+    InterruptsRouted = 4,
 }

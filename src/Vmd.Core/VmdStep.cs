@@ -14,4 +14,7 @@ public enum VmdStep
 
     /// <summary>Step 3: enumerate the domain and assign resources.</summary>
     Enumerate = 3,
+
+    /// <summary>Step 4: route interrupts (remap, bypass or polling).</summary>
+    RouteInterrupts = 4,
 }

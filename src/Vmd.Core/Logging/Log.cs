@@ -64,4 +64,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1033, Level = LogLevel.Debug,
         Message = "VMD {Endpoint}: re-scan of domain {Domain:x}: {Result}")]
     internal static partial void Rescanned(ILogger logger, PciAddress endpoint, uint domain, string result);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: interrupts routed, mode {Mode}, {Vectors} VMD vectors; degraded: {Degraded}")]
+    internal static partial void InterruptsRouted(ILogger logger, PciAddress endpoint, Interrupts.InterruptRoutingMode mode, int vectors, string degraded);
 }

@@ -140,6 +140,13 @@ public sealed class NvmeController : IMemoryTarget
         Function.Interrupts.Signal(vector);
     }
 
+    /// <summary>The host consumed every completion of the queue on <paramref name="vector"/>: a latched interrupt for it is no longer owed.</summary>
+    internal void CompletionsServiced(int vector)
+    {
+        _maskedPending &= ~(1U << vector);
+        Function.Interrupts.ClearPending(vector);
+    }
+
     /// <summary>Records a fatal controller error (CSTS.CFS).</summary>
     internal void Fail() => Set32(NvmeRegisters.Csts, Status | NvmeRegisters.CstsCfs);
 

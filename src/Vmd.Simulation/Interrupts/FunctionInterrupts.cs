@@ -50,6 +50,23 @@ internal sealed class FunctionInterrupts : IMsixTableListener
         table.Listener = this;
     }
 
+    /// <summary>
+    /// The interrupt condition behind <paramref name="vector"/> was serviced (PCIe Base §6.1.4.5: a function clears a masked
+    /// vector's pending bit when its events are satisfied), so a latched message is dropped instead of sent later.
+    /// </summary>
+    public void ClearPending(int vector)
+    {
+        if (_table is not null && vector < _table.EntryCount)
+        {
+            _table.SetPending(vector, false);
+        }
+
+        if (_msi != 0 && MsiMaskable && vector < 32)
+        {
+            _function.Set32(MsiPendingOffset, _function.Read32(MsiPendingOffset) & ~(1U << vector));
+        }
+    }
+
     /// <summary>Signals <paramref name="vector"/>: sends its message, latches it pending, or finds it not enabled.</summary>
     public InterruptOutcome Signal(int vector)
     {

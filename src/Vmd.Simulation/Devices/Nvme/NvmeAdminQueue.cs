@@ -68,6 +68,12 @@ internal sealed class NvmeAdminQueue
         if (_active && head < (uint)_cqSize)
         {
             _cqHead = (int)head;
+            if (_cqHead == _cqTail)
+            {
+                // Every posted completion consumed: the admin vector's condition is serviced.
+                _controller.CompletionsServiced(0);
+            }
+
             Process();
         }
     }
