@@ -24,6 +24,9 @@ internal static class ShellApp
           lspci      steps 0-3: every function of the host and the VMD domains, as lspci -nn prints them
                      [-t] as a tree, [-v] with BARs, windows, link and capabilities
           stats      steps 0-3, then the hardware access counts (config reads and writes through CFGBAR)
+          irq        steps 0-4: the interrupt mode and the VMD vector table with the functions sharing each vector
+                     [--test] an NVMe Identify round trip on every drive, each completion delivered exactly once
+                     [--mode remapped|bypass|polling] (default remapped)
           machines   list the built-in simulated machines
 
         options:
@@ -73,6 +76,7 @@ internal static class ShellApp
                 "enable" => NoExtraArguments(options, error) ?? ReportCommand.Run(options, machine, loggers, output, error, VmdState.Enabled, EnableReport.Write, EnableReport.WriteJson),
                 "lspci" => LspciCommand.Run(options, machine, loggers, output, error),
                 "stats" => NoExtraArguments(options, error) ?? StatsCommand.Run(options, machine, loggers, output, error),
+                "irq" => IrqCommand.Run(options, machine, loggers, output, error),
                 "bringup" => NoExtraArguments(options, error) ?? BringupCommand.Run(options, machine, loggers, output, error),
                 _ => UnknownCommand(options.Command, error),
             };
@@ -100,7 +104,7 @@ internal static class ShellApp
 
     private static int UnknownCommand(string command, TextWriter error)
     {
-        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, machines");
+        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, machines");
         error.WriteLine("Run 'vmd --help' for usage.");
         return ExitCodes.Usage;
     }

@@ -12,6 +12,8 @@ public sealed class ProcessExitCodeTests
     [InlineData(2, "--machine", "nosuch", "info")]
     [InlineData(3, "--machine", "empty", "info")]
     [InlineData(0, "info")]
+    [InlineData(0, "irq", "--test")]
+    [InlineData(4, "irq", "--mode", "bypass")]
     public async Task Process_exit_code_is_the_documented_one(int expected, params string[] args)
     {
         string vmdDll = Path.Combine(Path.GetDirectoryName(typeof(ShellApp).Assembly.Location)!, "vmd.dll");

@@ -17,7 +17,7 @@ namespace Vmd.Shell.Commands;
 /// </summary>
 internal static class BringupCommand
 {
-    private const string NotYet = "interrupts, reset, hot-plug and telemetry come in later steps";
+    private const string NotYet = "reset, hot-plug and telemetry come in later steps";
 
     public static int Run(ShellOptions options, SimulatedMachine machine, ILoggerFactory loggers, TextWriter output, TextWriter error)
     {
@@ -38,7 +38,7 @@ internal static class BringupCommand
             steps.Add(("detect", "ok", $"{vmd.Endpoint.Address} is {vmd.Endpoint.Device.Name}; its private domain will be {vmd.Endpoint.Domain:x}"));
         }
 
-        foreach ((string step, VmdController vmd, bool ok) in StepRunner.RunTo(host, VmdState.Enumerated))
+        foreach ((string step, VmdController vmd, bool ok) in StepRunner.RunTo(host, VmdState.InterruptsRouted, machine.Interrupts))
         {
             steps.Add((step, ok ? "ok" : "failed", ok ? Describe(step, vmd) : $"{vmd.Endpoint.Address}: {vmd.LastFailure!.Message}"));
         }
@@ -70,7 +70,7 @@ internal static class BringupCommand
             output.WriteLine($"vmd: simulated machine '{machine.Name}': {machine.Description}");
             foreach ((string step, string status, string detail) in steps)
             {
-                output.WriteLine($"[{step,-9}] {status,-6} {detail}");
+                output.WriteLine($"[{step,-10}] {status,-6} {detail}");
             }
 
             foreach (VmdController vmd in host.Controllers)
@@ -82,12 +82,12 @@ internal static class BringupCommand
                         string where = function.Assigned
                             ? $"BAR0 at {function.GetBarCpuAddress(0):x}"
                             : "no resources: " + IssueText.Describe(function.Issues);
-                        output.WriteLine($"[drive    ]        {LspciReport.Line(function)}; {where}");
+                        output.WriteLine($"[drive     ]        {LspciReport.Line(function)}; {where}");
                     }
                 }
             }
 
-            output.WriteLine($"[later    ]        {NotYet}");
+            output.WriteLine($"[later     ]        {NotYet}");
         }
 
         return CommandResult.Of(host, error);
@@ -97,6 +97,11 @@ internal static class BringupCommand
     {
         "map" => $"{vmd.Endpoint.Address}: CFGBAR {Describe(vmd.CfgBar!)}, MEMBAR1 {Describe(vmd.MemBar1!)}, MEMBAR2 {Describe(vmd.MemBar2!)}; buses {vmd.BusRange!.Start:x2}-{vmd.BusRange.End:x2}; {DescribeShadow(vmd.Shadow!)}",
         "enable" => $"{vmd.Endpoint.Address}: memory decode and bus mastering on; domain {vmd.Endpoint.Domain:x} reachable through CFGBAR; devices get MEMBAR1 {SizeFormat.Format(vmd.MemBar1Aperture.Length)} and MEMBAR2 {SizeFormat.Format(vmd.MemBar2Aperture.Length)}",
+        "interrupts" => $"{vmd.Endpoint.Address}: {IrqReport.ModeName(vmd.RoutingMode)}" + (vmd.Vectors is { } table
+            ? table.ActiveCount - 1 > table.FirstUsable
+                ? $", {table.ActiveCount} VMD vectors with host vectors; NVMe queues get vectors {table.FirstUsable + 1}-{table.ActiveCount - 1}, other functions share {table.FirstUsable}"
+                : $", {table.ActiveCount} VMD vector(s) with host vectors; every function shares vector {table.FirstUsable}"
+            : string.Empty) + (vmd.InterruptDegradedReason is { } why ? $" (degraded: {why})" : string.Empty),
         _ => $"{vmd.Endpoint.Address}: {vmd.Functions.Length} functions on buses {vmd.BusRange!.Start:x2}-{vmd.HighestBus:x2}, {Unassigned(vmd)} without resources; fingerprint {vmd.Fingerprint:x16}",
     };
 

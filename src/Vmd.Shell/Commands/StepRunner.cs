@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Vmd.Core;
+using Vmd.Core.Interrupts;
 
 namespace Vmd.Shell.Commands;
 
@@ -7,7 +8,7 @@ namespace Vmd.Shell.Commands;
 internal static class StepRunner
 {
     /// <summary>Runs map, enable and enumerate as far as <paramref name="target"/>; returns one line per step and VMD.</summary>
-    public static List<(string Step, VmdController Vmd, bool Ok)> RunTo(VmdHost host, VmdState target)
+    public static List<(string Step, VmdController Vmd, bool Ok)> RunTo(VmdHost host, VmdState target, IInterruptController? interrupts = null, InterruptRoutingOptions? routing = null)
     {
         var results = new List<(string, VmdController, bool)>();
         foreach (VmdController vmd in host.Controllers)
@@ -34,7 +35,17 @@ internal static class StepRunner
 
             if (target >= VmdState.Enumerated && vmd.State < VmdState.Enumerated)
             {
-                results.Add(("enumerate", vmd, vmd.TryEnumerate()));
+                bool ok = vmd.TryEnumerate();
+                results.Add(("enumerate", vmd, ok));
+                if (!ok)
+                {
+                    continue;
+                }
+            }
+
+            if (target >= VmdState.InterruptsRouted && vmd.State < VmdState.InterruptsRouted && interrupts is not null)
+            {
+                results.Add(("interrupts", vmd, vmd.TryRouteInterrupts(interrupts, routing)));
             }
         }
 
