@@ -35,6 +35,8 @@ public sealed class SimulatedMachine
         Vmds = vmds;
     }
 
+    internal MachineFabric Fabric => _fabric;
+
     /// <summary>Catalog name (e.g. <c>tigerlake</c>) or the name given to the builder.</summary>
     public string Name { get; }
 
@@ -68,6 +70,9 @@ public sealed class SimulatedMachine
         get => _fabric.Observer;
         set => _fabric.Observer = value;
     }
+
+    /// <summary>The machine's clock (<see cref="Machines.MachineBuilder.TimeProvider"/>): reset and readiness deadlines come from it.</summary>
+    public System.TimeProvider TimeProvider => _fabric.Time;
 
     /// <summary>The machine's lock (re-entrant).</summary>
     public object SyncRoot => _fabric.Sync;

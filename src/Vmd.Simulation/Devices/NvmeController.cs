@@ -147,6 +147,19 @@ public sealed class NvmeController : IMemoryTarget
         Function.Interrupts.ClearPending(vector);
     }
 
+    /// <summary>A reset of the function: every property but CAP and VS returns to 0, the admin queues and interrupt masks are gone.</summary>
+    internal void Reset()
+    {
+        ulong cap = Capabilities;
+        uint version = Get32(NvmeRegisters.Vs);
+        Array.Clear(_properties);
+        Set64(NvmeRegisters.Cap, cap);
+        Set32(NvmeRegisters.Vs, version);
+        _admin.Reset();
+        _interruptMask = 0;
+        _maskedPending = 0;
+    }
+
     /// <summary>Records a fatal controller error (CSTS.CFS).</summary>
     internal void Fail() => Set32(NvmeRegisters.Csts, Status | NvmeRegisters.CstsCfs);
 

@@ -16,10 +16,11 @@ namespace Vmd.Simulation.Devices;
 /// <remarks>
 /// BAR0 holds the <see cref="NvmeController"/> (registers, doorbells, admin queue pair; see there for what is
 /// modelled) with the MSI-X table and PBA laid over it at the offsets in <see cref="NvmeOptions"/> (entries start
-/// masked, the PBA is read-only). The drive masters the bus for queue and data DMA and for its MSI/MSI-X messages.
+/// masked, the PBA is read-only). A conventional reset, FLR or D3hot → D0 without No_Soft_Reset returns the controller
+/// registers, queues and MSI-X table to their power-on state. The drive masters the bus for queue and data DMA and for its MSI/MSI-X messages.
 /// The capability offsets follow a common client SSD layout and are illustrative.
 /// </remarks>
-public sealed class NvmeEndpoint
+public sealed class NvmeEndpoint : IFunctionResetListener
 {
     private const ushort PowerManagementOffset = 0x40;
     private const ushort MsiOffset = 0x50;
@@ -46,7 +47,7 @@ public sealed class NvmeEndpoint
             .Command(options.Command)
             .Interrupt(pin: 1)
             .MemoryBar(0, options.Bar0Size, is64Bit: true, prefetchable: false, options.Bar0Address, bar0);
-        builder.AddPowerManagement(PowerManagementOffset);
+        builder.AddPowerManagement(PowerManagementOffset, noSoftReset: options.NoSoftReset);
         builder.AddMsi(is64Bit: true, multipleMessageCapableLog2: 5, MsiOffset, options.MsiPerVectorMasking);
         builder.AddPciExpress(
             new PciExpressCapabilityOptions
@@ -64,6 +65,7 @@ public sealed class NvmeEndpoint
         builder.AddLatencyToleranceReporting(offset: LatencyToleranceOffset);
         Function = builder.Build();
         Function.Owner = this;
+        Function.ResetListener = this;
         Function.AttachMsixTable(MsixTable);
         Controller.Function = Function;
     }
@@ -84,6 +86,16 @@ public sealed class NvmeEndpoint
 
     /// <summary>The function's MSI-X table and PBA, as BAR0 exposes them.</summary>
     public MsixTable MsixTable { get; }
+
+    void IFunctionResetListener.OnFunctionReset(SimulatedFunction function)
+    {
+        MsixTable.Reset();
+        Controller.Reset();
+    }
+
+    void IFunctionResetListener.OnLinkStateChanged(SimulatedFunction function)
+    {
+    }
 
     /// <summary>Signals interrupt vector <paramref name="vector"/> as the drive would (see <see cref="SimulatedFunction.SignalVector"/>).</summary>
     public InterruptOutcome SignalVector(int vector) => Function.SignalVector(vector);

@@ -63,6 +63,9 @@ public sealed class NvmeOptions
     /// <summary>The VS register and Identify VER (default 1.4.0).</summary>
     public uint Version { get; init; } = 0x0001_0400;
 
+    /// <summary>PMCSR No_Soft_Reset (default true): false makes D3hot → D0 a conventional reset of the function with a 10 ms recovery.</summary>
+    public bool NoSoftReset { get; init; } = true;
+
     /// <summary>Adds MSI per-vector masking (Mask and Pending Bits) to the MSI capability; off on most client drives.</summary>
     public bool MsiPerVectorMasking { get; init; }
 }

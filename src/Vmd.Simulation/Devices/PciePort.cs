@@ -13,10 +13,18 @@ namespace Vmd.Simulation.Devices;
 /// follow what is plugged into that link, and hot-plug events set the RW1C change bits.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Secondary Bus Reset (Bridge Control bit 6) resets every function below and takes the link down (DLL Link Active 0,
+/// Data Link Layer State Changed set on a slot that reports it); clearing it trains the link (Link Training set) for
+/// <see cref="SimulatedFunction.LinkTrainingTime"/>, then DLL Link Active returns. Each pulse is recorded in
+/// <see cref="SimulatedFunction.SecondaryBusResets"/>.
+/// </para>
+/// <para>
 /// A hot-plug capable slot without No Command Completed Support reports Command Completed after every
 /// Slot Control write, at once (the simulated controller has no latency).
+/// </para>
 /// </remarks>
-public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener
+public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctionResetListener
 {
     private readonly ushort _pcie;
     private readonly bool _reportsLinkActive;
@@ -53,6 +61,7 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener
         _pcie = AddCapabilities(builder, options, type);
         Function = builder.Build();
         Function.Owner = this;
+        Function.ResetListener = this;
 
         SecondaryBus = new SimulatedBus(isLink: downstream);
         Function.SecondaryBus = SecondaryBus;
@@ -80,8 +89,12 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener
     /// <summary>Offset of the PCI Express capability in <see cref="Function"/>.</summary>
     public ushort PciExpressCapabilityOffset => _pcie;
 
-    /// <summary>True when something is plugged into the link below a root or downstream port.</summary>
-    public bool IsLinkUp => PortType != PciExpressPortType.SwitchUpstreamPort && SecondaryBus.Count > 0;
+    /// <summary>
+    /// True when something is plugged into the link below a root or downstream port and the link is trained: not held
+    /// down by Secondary Bus Reset, and past <see cref="SimulatedFunction.LinkTrainingTime"/> since it was cleared
+    /// (as of the last configuration access to the port).
+    /// </summary>
+    public bool IsLinkUp => PortType != PciExpressPortType.SwitchUpstreamPort && SecondaryBus.Count > 0 && Function.SecondaryLinkUp;
 
     /// <summary>Creates a root port (PCIe port type 4).</summary>
     public static PciePort CreateRootPort(PciePortOptions options) => new(Require(options), PciExpressPortType.RootPort);
@@ -149,6 +162,33 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener
     }
 
     void IBusOccupancyListener.OnOccupancyChanged(SimulatedBus bus) => UpdateLinkState();
+
+    void IFunctionResetListener.OnFunctionReset(SimulatedFunction function)
+    {
+        if (PortType != PciExpressPortType.SwitchUpstreamPort)
+        {
+            UpdateLinkState();
+        }
+    }
+
+    void IFunctionResetListener.OnLinkStateChanged(SimulatedFunction function)
+    {
+        if (PortType == PciExpressPortType.SwitchUpstreamPort)
+        {
+            return;
+        }
+
+        ushort linkStatusOffset = (ushort)(_pcie + PciExpressCapability.LinkStatus);
+        bool wasActive = (Function.Read16(linkStatusOffset) & PciExpressCapability.DataLinkLayerLinkActive) != 0;
+        UpdateLinkState();
+        bool active = (Function.Read16(linkStatusOffset) & PciExpressCapability.DataLinkLayerLinkActive) != 0;
+
+        // PCIe Base §7.5.3.11: Data Link Layer State Changed is set whenever DLL Link Active changes.
+        if (wasActive != active && _hasSlot && _reportsLinkActive)
+        {
+            SetSlotStatusBits(PciExpressSlot.DataLinkLayerStateChanged);
+        }
+    }
 
     private static PciePortOptions Require(PciePortOptions options)
     {
@@ -225,12 +265,18 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener
 
     private void UpdateLinkState()
     {
-        bool up = SecondaryBus.Count > 0;
+        bool present = SecondaryBus.Count > 0;
+        bool up = present && Function.SecondaryLinkUp;
         ushort linkStatusOffset = (ushort)(_pcie + PciExpressCapability.LinkStatus);
-        uint linkStatus = Function.Read16(linkStatusOffset) & ~(PciExpressLink.WidthMask | PciExpressCapability.DataLinkLayerLinkActive);
+        uint linkStatus = Function.Read16(linkStatusOffset) & ~(PciExpressLink.WidthMask | PciExpressCapability.DataLinkLayerLinkActive | PciExpressLink.LinkTraining);
         if (up)
         {
             linkStatus |= _linkSpeedAndWidth | (_reportsLinkActive ? PciExpressCapability.DataLinkLayerLinkActive : 0u);
+        }
+        else if (present && !Function.IsSecondaryResetAsserted)
+        {
+            // Secondary Bus Reset was cleared and the link is training (Link Status bit 11).
+            linkStatus |= PciExpressLink.LinkTraining;
         }
 
         Function.Set16(linkStatusOffset, (ushort)linkStatus);

@@ -49,6 +49,12 @@ internal sealed class CfgBarTarget : IMemoryTarget
         int bus = busStart + relativeBus;
         SimulatedFunction? function = bus <= MaxBusNumber ? DomainRouter.RouteConfig(_vmd.RootBus, busStart, bus, device, functionNumber) : null;
 
+        // A function in reset or not ready yet does not answer: reads all-ones, writes dropped (no CRS model).
+        if (function is not null && !function.AcceptsConfig(_vmd.Fabric.Time))
+        {
+            function = null;
+        }
+
         uint result = value;
         if (function is null)
         {

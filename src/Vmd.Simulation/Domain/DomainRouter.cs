@@ -6,7 +6,8 @@ namespace Vmd.Simulation.Domain;
 
 /// <summary>
 /// Routes requests inside a VMD domain the way bridges do, from their current registers: configuration by
-/// bus number (secondary ≤ bus ≤ subordinate), memory by window and Memory Space Enable.
+/// bus number (secondary ≤ bus ≤ subordinate), memory by window and Memory Space Enable. A bridge out of D0
+/// (D3hot) claims what its registers say but forwards nothing below it.
 /// </summary>
 /// <remarks>
 /// The first bridge on a bus (in device, function order) whose range claims a request takes it, even when
@@ -53,6 +54,12 @@ internal static class DomainRouter
                 continue;
             }
 
+            // A bridge out of D0 claims the request but forwards nothing below it.
+            if (!bridge.InD0)
+            {
+                return null;
+            }
+
             SimulatedBus? below = bridge.SecondaryBus;
             if (below is null)
             {
@@ -91,7 +98,8 @@ internal static class DomainRouter
 
             if (function.IsBridge && function.MemorySpaceEnabled && function.SecondaryBus is SimulatedBus below && BridgeWindows.Forwards(function, address))
             {
-                return TryRouteMemory(below, address, out target, out offset, depth + 1);
+                // A bridge out of D0 claims the window but forwards nothing: all-ones.
+                return !function.InD0 || TryRouteMemory(below, address, out target, out offset, depth + 1);
             }
         }
 

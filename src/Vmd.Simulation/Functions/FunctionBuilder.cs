@@ -189,12 +189,13 @@ public sealed partial class FunctionBuilder
         return this;
     }
 
-    /// <summary>Finishes the function: applies the Command mask and hands the function over.</summary>
+    /// <summary>Finishes the function: applies the Command mask, takes the registers as its power-on state (<see cref="SimulatedFunction.ResetToPowerOn"/>) and hands the function over.</summary>
     public SimulatedFunction Build()
     {
         ThrowIfBuilt();
         ushort writable = _commandWritable ?? (ushort)(DefaultCommandWritable | (_decodesIo ? (ushort)PciCommand.IoSpaceEnable : (ushort)0));
         _function.SetWritable(PciHeader.Command, 2, writable);
+        _function.CapturePowerOnState();
         _built = true;
         return _function;
     }

@@ -21,6 +21,13 @@ namespace Vmd.Simulation.Functions;
 /// what the hardware itself or firmware does (no masks, no hooks): building the function, injecting a
 /// fault, raising a status bit. Build functions with <see cref="FunctionBuilder"/>.
 /// </para>
+/// <para>
+/// Resets (see <c>SimulatedFunction.Reset.cs</c>): the bytes at <see cref="FunctionBuilder.Build"/> are the power-on
+/// state that <see cref="ResetToPowerOn"/>, Secondary Bus Reset above the function, FLR and D3hot → D0 without
+/// No_Soft_Reset return to. While held in reset or before <see cref="ReadinessTime"/> has passed, configuration
+/// requests through the ports read all-ones and drop writes (no Configuration Request Retry Status is modelled) and
+/// memory requests to its BARs read all-ones. Deadlines use the machine's <see cref="System.TimeProvider"/>.
+/// </para>
 /// <para>Not thread-safe on its own: the machine's lock serialises accesses that come through the ports.</para>
 /// </remarks>
 public sealed partial class SimulatedFunction
@@ -210,6 +217,8 @@ public sealed partial class SimulatedFunction
     {
         if (MemorySpaceEnabled)
         {
+            // In reset, not ready yet or out of D0 the function claims its BARs but nothing answers: all-ones.
+            bool responds = RespondsToMemory();
             int count = IsBridge ? Type1Header.BarCount : Type0Header.BarCount;
             for (int i = 0; i < count; i++)
             {
@@ -219,7 +228,7 @@ public sealed partial class SimulatedFunction
                     ulong start = GetBarAddress(i);
                     if (address - start < _bars[i].Size)
                     {
-                        target = _bars[i].Target;
+                        target = responds ? _bars[i].Target : null;
                         offset = address - start;
                         return true;
                     }
@@ -235,6 +244,8 @@ public sealed partial class SimulatedFunction
     private void Write(ushort offset, int width, uint value)
     {
         Check(offset, width);
+        bool resetWasAsserted = IsBridge && (_bytes[Type1Header.BridgeControl] & (byte)BridgeControl.SecondaryBusReset) != 0;
+        int oldPowerState = PowerState;
         for (int i = 0; i < width; i++)
         {
             int at = offset + i;
@@ -252,6 +263,9 @@ public sealed partial class SimulatedFunction
 
         // An MSI-X Function Mask or MSI mask cleared by this write may release a pending message.
         _interrupts?.OnConfigWrite(offset, width);
+
+        // Secondary Bus Reset, Initiate FLR and PMCSR act once the write has landed.
+        OnResetRegistersWritten(offset, width, value, resetWasAsserted, oldPowerState);
     }
 
     private void Store(ushort offset, int width, uint value)

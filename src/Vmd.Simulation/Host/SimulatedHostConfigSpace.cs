@@ -56,7 +56,10 @@ public sealed class SimulatedHostConfigSpace : IConfigSpace
             return null;
         }
 
-        return _fabric.FindHostFunction(address);
+        SimulatedFunction? function = _fabric.FindHostFunction(address);
+
+        // A function in reset or not ready yet does not answer: reads all-ones, writes dropped (no CRS model).
+        return function is not null && function.AcceptsConfig(_fabric.Time) ? function : null;
     }
 
     private uint Read(PciAddress address, ushort offset, int width)

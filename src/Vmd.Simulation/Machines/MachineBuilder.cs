@@ -57,6 +57,13 @@ public sealed class MachineBuilder
     /// <summary>Bytes of host RAM (a multiple of 4 KiB); default <see cref="SimulatedPhysicalMemory.DefaultRamSize"/>.</summary>
     public ulong RamSize { get; set; } = SimulatedPhysicalMemory.DefaultRamSize;
 
+    /// <summary>
+    /// The machine's clock (default <see cref="System.TimeProvider.System"/>): Secondary Bus Reset, FLR and D3hot → D0
+    /// deadlines are measured with <see cref="System.TimeProvider.GetTimestamp"/>. Tests pass a <c>FakeTimeProvider</c> and
+    /// advance it instead of sleeping.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Places <paramref name="function"/> at <paramref name="address"/> in the host segment (segment 0).</summary>
     public MachineBuilder AddHostFunction(PciAddress address, SimulatedFunction function)
     {
@@ -86,7 +93,9 @@ public sealed class MachineBuilder
             throw new InvalidOperationException("Host RAM needs a non-empty, 4 KiB aligned range that does not wrap.");
         }
 
+        ArgumentNullException.ThrowIfNull(TimeProvider);
         _built = true;
+        _fabric.Time = TimeProvider;
         _fabric.Ram = new HostRam(RamBase, RamSize);
         var interrupts = new SimulatedInterruptController(InterruptVectorCount);
         _fabric.RootComplex.Controller = interrupts;

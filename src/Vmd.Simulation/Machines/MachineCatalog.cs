@@ -51,6 +51,16 @@ public static class MachineCatalog
             ? machine
             : throw new ArgumentException($"There is no built-in machine called '{name}'.", nameof(name));
 
+    /// <summary>Builds the machine called <paramref name="name"/> with <paramref name="timeProvider"/> as its clock (a test passes a <c>FakeTimeProvider</c>).</summary>
+    /// <exception cref="ArgumentException">No built-in machine has that name.</exception>
+    public static SimulatedMachine Create(string name, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        SimulatedMachine machine = Create(name);
+        machine.Fabric.Time = timeProvider;
+        return machine;
+    }
+
     private static SimulatedMachine Create(MachineInfo info) => info.Name switch
     {
         "tigerlake" => ClientMachines.TigerLake(info.Name, info.Description),

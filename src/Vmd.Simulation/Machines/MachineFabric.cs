@@ -28,6 +28,9 @@ internal sealed class MachineFabric
 
     public HardwareCounters Counters { get; } = new();
 
+    /// <summary>The machine's clock: reset, link-training and readiness deadlines are timestamps from it.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     public IConfigAccessObserver? Observer { get; set; }
 
     /// <summary>Host RAM for DMA; the builder replaces it when a machine asks for another range.</summary>

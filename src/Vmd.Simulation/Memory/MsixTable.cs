@@ -35,6 +35,17 @@ public sealed class MsixTable
         }
     }
 
+    /// <summary>Returns the table to its reset state: every entry zero and masked, no pending bit.</summary>
+    internal void Reset()
+    {
+        Array.Clear(_table);
+        Array.Clear(_pending);
+        for (int i = 0; i < EntryCount; i++)
+        {
+            _table[(i * MsixCapability.EntrySize) + MsixCapability.EntryVectorControl] = (byte)MsixCapability.EntryMasked;
+        }
+    }
+
     /// <summary>Number of entries.</summary>
     public int EntryCount { get; }
 

@@ -9,7 +9,8 @@ namespace Vmd.Simulation.Upstream;
 /// current registers: every function on the way must have Bus Master Enable set (PCI-to-PCI Bridge 1.2 §3.2.5.3: a
 /// bridge forwards upstream only while its BME is set), and a bridge forwards upstream only addresses outside its
 /// memory windows. Behind a VMD the way ends at the VMD endpoint, whose BME must be set too (its requester ID
-/// carries every request of the domain, hardware digest §9).
+/// carries every request of the domain, hardware digest §9). A requester held in reset, dead after one, or out of D0
+/// (D3hot) sends nothing: DMA and messages are dropped as if its Bus Master Enable were clear.
 /// </summary>
 internal static class UpstreamPath
 {
@@ -25,7 +26,8 @@ internal static class UpstreamPath
     {
         vmd = null;
         fabric = null;
-        UpstreamTarget obstacle = requester.BusMasterEnabled ? UpstreamTarget.Host : UpstreamTarget.BusMasterDisabled;
+        // A function in reset or out of D0 issues no requests at all; it is counted like a Bus Master Enable drop.
+        UpstreamTarget obstacle = requester.BusMasterEnabled && requester.CanIssueRequests ? UpstreamTarget.Host : UpstreamTarget.BusMasterDisabled;
         SimulatedFunction current = requester;
         for (int depth = 0; depth < DomainRouter.MaxDepth; depth++)
         {
@@ -56,7 +58,7 @@ internal static class UpstreamPath
 
             if (obstacle == UpstreamTarget.Host)
             {
-                if (!bridge.BusMasterEnabled)
+                if (!bridge.BusMasterEnabled || !bridge.InD0)
                 {
                     obstacle = UpstreamTarget.BusMasterDisabled;
                 }
