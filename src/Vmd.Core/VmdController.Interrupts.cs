@@ -29,6 +29,7 @@ public sealed partial class VmdController
     private IInterruptController? _hostInterrupts;
     private MsixController? _vmdMsix;
     private bool _bypassSet;
+    private InterruptRoutingOptions? _routingOptions;
 
     /// <summary>The mode step 4 settled on (after any degradation), once routed.</summary>
     public InterruptRoutingMode RoutingMode { get; private set; }
@@ -70,6 +71,7 @@ public sealed partial class VmdController
             LastFailure = null;
             InterruptDegradedReason = null;
             _hostInterrupts = host;
+            _routingOptions = options;
             switch (options.Mode)
             {
                 case InterruptRoutingMode.Bypass:

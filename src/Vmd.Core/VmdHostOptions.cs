@@ -15,6 +15,9 @@ public sealed class VmdHostOptions
     /// <summary>The host's own PCI segments, scanned for VMDs (default: segment 0). VMD domains are numbered above all of them.</summary>
     public IReadOnlyList<uint> HostSegments => _segments;
 
+    /// <summary>The clock every wait the PCIe specification demands goes through (resets, power-state changes). Default: the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Enumeration choices (hot-plug bus reserve, function limit).</summary>
     public EnumerationOptions Enumeration { get; } = new();
 

@@ -17,4 +17,7 @@ public enum VmdStep
 
     /// <summary>Step 4: route interrupts (remap, bypass or polling).</summary>
     RouteInterrupts = 4,
+
+    /// <summary>Step 5: reset the domain and bring it back.</summary>
+    Reset = 5,
 }

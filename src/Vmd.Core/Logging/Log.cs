@@ -68,4 +68,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 1040, Level = LogLevel.Information,
         Message = "VMD {Endpoint}: interrupts routed, mode {Mode}, {Vectors} VMD vectors; degraded: {Degraded}")]
     internal static partial void InterruptsRouted(ILogger logger, PciAddress endpoint, Interrupts.InterruptRoutingMode mode, int vectors, string degraded);
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: domain {Domain:x} reset: {After} of {Before} functions back, same topology and resources: {Restored}")]
+    internal static partial void ResetDone(ILogger logger, PciAddress endpoint, uint domain, int after, int before, bool restored);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: secondary bus reset of {Port}: {Outcome}")]
+    internal static partial void ResetPortTrouble(ILogger logger, PciAddress endpoint, PciAddress port, string outcome);
+
+    [LoggerMessage(EventId = 1052, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: {Function} did not come back after the reset; it is removed from the device list")]
+    internal static partial void FunctionLost(ILogger logger, PciAddress endpoint, PciAddress function);
 }

@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.Time.Testing;
+using Vmd.Core.Diagnostics;
+using Vmd.Core.Interrupts;
+using Vmd.Enumeration.Functions;
+using Vmd.Registers;
+using Vmd.Simulation;
+using Vmd.Simulation.Functions;
+using Vmd.Simulation.Machines;
+
+namespace Vmd.Core.Tests;
+
+/// <summary>Step 5: a domain reset brings back the same device list and fingerprint, and the drives answer again.</summary>
+public sealed class ResetTests
+{
+    private static (SimulatedMachine Machine, VmdController Vmd, FakeTimeProvider Time) Routed(string name, InterruptRoutingMode mode = InterruptRoutingMode.Remapped)
+    {
+        // Every clock read moves time on, so the driver's waits end without a wall-clock sleep.
+        var time = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMicroseconds(100) };
+        SimulatedMachine machine = MachineCatalog.Create(name, time);
+        var options = new VmdHostOptions { TimeProvider = time };
+        VmdController vmd = Bringup.To(machine, VmdState.Enumerated, options: options);
+        Assert.True(vmd.TryRouteInterrupts(machine.Interrupts, new InterruptRoutingOptions { Mode = mode }), vmd.LastFailure?.ToString());
+        return (machine, vmd, time);
+    }
+
+    private static IdentifyResult Identify(SimulatedMachine machine, VmdController vmd, PciFunction drive)
+    {
+        ulong address = machine.PhysicalMemory.AllocateDma(0x3000);
+        Assert.True(machine.Memory.TryMap(address, 0x3000, out IMmioRegion? region));
+        try
+        {
+            return NvmeIdentifyProbe.Run(vmd, machine.Memory, drive, new DmaBuffer(address, region), machine.TimeProvider);
+        }
+        finally
+        {
+            machine.Memory.Unmap(region);
+        }
+    }
+
+    private static List<PciFunction> Drives(VmdController vmd)
+    {
+        var drives = new List<PciFunction>();
+        foreach (PciFunction function in vmd.Functions)
+        {
+            if (function.ClassCode == ClassCodes.NvmExpress)
+            {
+                drives.Add(function);
+            }
+        }
+
+        return drives;
+    }
+
+    [Theory]
+    [InlineData("tigerlake", InterruptRoutingMode.Remapped)]
+    [InlineData("alderlake", InterruptRoutingMode.Remapped)]
+    [InlineData("skylake-sp", InterruptRoutingMode.Remapped)]
+    [InlineData("icelake-sp", InterruptRoutingMode.Bypass)]
+    public void Reset_restores_the_device_list_and_fingerprint_and_identify_works_again(string name, InterruptRoutingMode mode)
+    {
+        var (machine, vmd, _) = Routed(name, mode);
+        ulong fingerprint = vmd.Fingerprint;
+        int functions = vmd.Functions.Length;
+
+        ResetReport report = vmd.Reset();
+
+        Assert.True(report.Restored, string.Join("; ", report.PortResults));
+        Assert.Equal(fingerprint, vmd.Fingerprint);
+        Assert.Equal(functions, vmd.Functions.Length);
+        Assert.Equal(VmdState.InterruptsRouted, vmd.State);
+        Assert.Equal(mode, vmd.RoutingMode);
+        DomainInvariants.Check(vmd);
+        foreach (PciFunction drive in Drives(vmd))
+        {
+            IdentifyResult result = Identify(machine, vmd, drive);
+            Assert.True(result.Passed, $"{drive.Address}: {result.Error} deliveries={result.Deliveries}");
+        }
+    }
+
+    [Fact]
+    public void Secondary_bus_reset_is_held_at_least_1_ms_and_nothing_below_is_asked_for_100_ms()
+    {
+        var (machine, vmd, _) = Routed("alderlake");
+
+        vmd.Reset();
+
+        int ports = 0;
+        foreach (PciAddress address in new[] { new PciAddress(0, 0xE0, 6, 0), new PciAddress(0, 0xE0, 0x1D, 0) })
+        {
+            SimulatedFunction port = machine.Vmds[0].FindFunction(address.Bus, address.Device, address.Function)!;
+            SecondaryBusResetRecord record = Assert.Single(port.SecondaryBusResets);
+            Assert.True(record.HoldTime >= TimeSpan.FromMilliseconds(1), $"held {record.HoldTime}");
+            Assert.True(record.FirstConfigRequestDelay >= TimeSpan.FromMilliseconds(100), $"first request after {record.FirstConfigRequestDelay}");
+            ports++;
+        }
+
+        Assert.Equal(2, ports);
+    }
+
+    [Fact]
+    public void Handlers_attached_before_the_reset_are_attached_again()
+    {
+        var (machine, vmd, _) = Routed("alderlake");
+        var sink = NSubstitute.Substitute.For<IInterruptSink>();
+        Assert.True(vmd.TryAttachInterrupt(PciAddress.Parse("10000:e1:00.0"), 0, sink, 7, out _));
+        Assert.True(vmd.TryAttachInterrupt(PciAddress.Parse("10000:e0:17.0"), 0, sink, 8, out _));
+
+        vmd.Reset();
+
+        Assert.Equal(2, vmd.InterruptRoutes.Count);
+        Assert.Contains(vmd.InterruptRoutes, r => r.Function == PciAddress.Parse("10000:e1:00.0") && r.Cookie == 7);
+        Assert.Contains(vmd.InterruptRoutes, r => r.Function == PciAddress.Parse("10000:e0:17.0") && r.Cookie == 8);
+    }
+
+    [Fact]
+    public void A_drive_that_never_comes_back_is_removed_with_a_diagnostic_and_the_rest_returns()
+    {
+        var (machine, vmd, _) = Routed("alderlake");
+        machine.Vmds[0].FindFunction(0xE2, 0, 0)!.NeverReadyAfterReset = true;
+
+        ResetReport report = vmd.Reset();
+
+        Assert.False(report.Restored);
+        Assert.Equal([PciAddress.Parse("10000:e2:00.0")], report.Lost);
+        Assert.Equal(report.FunctionsBefore - 1, report.FunctionsAfter);
+        Assert.Contains(report.PortResults, line => line.Contains("NotResponding", StringComparison.Ordinal));
+        IdentifyResult survivor = Identify(machine, vmd, Drives(vmd)[0]);
+        Assert.True(survivor.Passed, survivor.Error);
+    }
+
+    [Fact]
+    public void Reset_before_enumeration_names_the_state_it_needs()
+    {
+        SimulatedMachine machine = MachineCatalog.Create("tigerlake");
+        VmdController vmd = Bringup.To(machine, VmdState.Enabled);
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => vmd.Reset());
+
+        Assert.Contains("Reset needs state Enumerated", error.Message, StringComparison.Ordinal);
+    }
+}
