@@ -1,6 +1,8 @@
 using System;
 using Vmd.Core.Logging;
 using Vmd.Enumeration.Functions;
+using Vmd.Core.Identification;
+using Vmd.Enumeration.Reset;
 using Vmd.Enumeration.Resources;
 using Vmd.Enumeration.Walk;
 
@@ -43,6 +45,16 @@ public sealed partial class VmdController
             _enumerator.Enumerate();
             ReadOnlySpan<Aperture> apertures = [MemBar1Aperture, MemBar2Aperture];
             _assigner.Assign(_enumerator.WalkOrder, apertures);
+            if ((Endpoint.Device.Features & VmdFeatures.BiosPmQuirk) != 0)
+            {
+                // Client firmware may leave LTR and ASPM unprogrammed behind the VMD, so the SoC never reaches its
+                // low-power states (digest §10.1): program them as the platform expects, after resources.
+                foreach (PciFunction function in _enumerator.WalkOrder)
+                {
+                    BiosPmQuirk.Apply(_domain, function, _options.TimeProvider);
+                }
+            }
+
             ulong fingerprint = _enumerator.ComputeFingerprint();
             State = VmdState.Enumerated;
 
