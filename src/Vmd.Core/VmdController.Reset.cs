@@ -11,6 +11,8 @@ namespace Vmd.Core;
 /// <summary>Step 5 of the state machine: reset the domain and bring it back as it was.</summary>
 public sealed partial class VmdController
 {
+    private QuiescedInterrupts? _suspended;
+
     /// <summary>
     /// Quiesces the domain (every child interrupt masked and detached, the VMD's vectors released), pulses
     /// Secondary Bus Reset on every root port that had functions below it — held at least 1 ms, then at least
@@ -45,19 +47,7 @@ public sealed partial class VmdController
             }
 
             // Quiesce: no handler may run against a device that is being reset.
-            bool wasRouted = State == VmdState.InterruptsRouted;
-            var reattach = new List<(PciAddress Function, int Vector, IInterruptSink Sink, uint Cookie)>();
-            IInterruptController? host = _hostInterrupts;
-            InterruptRoutingOptions? routing = _routingOptions;
-            if (wasRouted)
-            {
-                foreach (ChildInterrupt route in _routes)
-                {
-                    reattach.Add((route.Function, route.ChildVector, route.Sink, route.Cookie));
-                }
-
-                ReleaseInterrupts();
-            }
+            QuiescedInterrupts? quiesced = Quiesce();
 
             var portResults = new List<string>();
             foreach (PciAddress port in ports)
@@ -72,16 +62,9 @@ public sealed partial class VmdController
 
             State = VmdState.Enabled;
             TryEnumerate();
-            if (wasRouted && host is not null)
+            if (quiesced is not null)
             {
-                TryRouteInterrupts(host, routing);
-                foreach ((PciAddress function, int vector, IInterruptSink sink, uint cookie) in reattach)
-                {
-                    if (FindFunction(function) is not null)
-                    {
-                        TryAttachInterrupt(function, vector, sink, cookie, out _);
-                    }
-                }
+                Reroute(quiesced);
             }
 
             var lost = new List<PciAddress>();
@@ -100,6 +83,81 @@ public sealed partial class VmdController
         }
     }
 
+    /// <summary>True between <see cref="Suspend"/> and <see cref="TryResume"/>.</summary>
+    public bool IsSuspended => _suspended is not null;
+
+    /// <summary>
+    /// Before the platform suspends: masks and detaches every child interrupt and releases the VMD's host vectors
+    /// (the handlers are remembered). Firmware may rewrite VMCONFIG across the sleep; <see cref="TryResume"/> puts it back.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Interrupts are not routed.</exception>
+    public void Suspend()
+    {
+        lock (_gate)
+        {
+            if (State != VmdState.InterruptsRouted)
+            {
+                throw new InvalidOperationException($"Suspend needs state InterruptsRouted; VMD {Endpoint.Address} is {State}.");
+            }
+
+            _suspended = Quiesce();
+            State = VmdState.Enumerated;
+        }
+    }
+
+    /// <summary>
+    /// After resume: routes interrupts again in the mode used before (rewriting VMCONFIG bit 1 whatever firmware left
+    /// there, digest §10.2), asks the host for vectors again and re-attaches every remembered handler.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The controller is not suspended.</exception>
+    public bool TryResume()
+    {
+        lock (_gate)
+        {
+            if (_suspended is not { } quiesced)
+            {
+                throw new InvalidOperationException($"Resume needs a suspended VMD; {Endpoint.Address} is {State}.");
+            }
+
+            _suspended = null;
+            return Reroute(quiesced);
+        }
+    }
+
+    private QuiescedInterrupts? Quiesce()
+    {
+        if (State != VmdState.InterruptsRouted || _hostInterrupts is null)
+        {
+            return null;
+        }
+
+        var quiesced = new QuiescedInterrupts(_hostInterrupts, _routingOptions);
+        foreach (ChildInterrupt route in _routes)
+        {
+            quiesced.Routes.Add((route.Function, route.ChildVector, route.Sink, route.Cookie));
+        }
+
+        ReleaseInterrupts();
+        State = VmdState.Enumerated;
+        return quiesced;
+    }
+
+    private bool Reroute(QuiescedInterrupts quiesced)
+    {
+        if (!TryRouteInterrupts(quiesced.Host, quiesced.Options))
+        {
+            return false;
+        }
+
+        bool all = true;
+        foreach ((PciAddress function, int vector, IInterruptSink sink, uint cookie) in quiesced.Routes)
+        {
+            all &= FindFunction(function) is not null && TryAttachInterrupt(function, vector, sink, cookie, out _);
+        }
+
+        return all;
+    }
+
     private bool HasChildren(PciFunction bridge)
     {
         foreach (PciFunction function in Functions)
@@ -111,5 +169,15 @@ public sealed partial class VmdController
         }
 
         return false;
+    }
+
+    /// <summary>What step 4 was doing before a reset or a suspend, to do it again after.</summary>
+    private sealed class QuiescedInterrupts(IInterruptController host, InterruptRoutingOptions? options)
+    {
+        public IInterruptController Host { get; } = host;
+
+        public InterruptRoutingOptions? Options { get; } = options;
+
+        public List<(PciAddress Function, int Vector, IInterruptSink Sink, uint Cookie)> Routes { get; } = [];
     }
 }

@@ -131,6 +131,38 @@ public sealed class ResetTests
     }
 
     [Fact]
+    public void Resume_puts_back_the_remapping_firmware_changed_and_the_drive_answers()
+    {
+        var (machine, vmd, _) = Routed("tigerlake");
+        var sink = NSubstitute.Substitute.For<IInterruptSink>();
+        Assert.True(vmd.TryAttachInterrupt(PciAddress.Parse("10000:e0:06.0"), 0, sink, 3, out _));
+
+        vmd.Suspend();
+        Assert.True(vmd.IsSuspended);
+        Assert.Equal(0, machine.Interrupts.AllocatedCount);
+        // Firmware turned remapping off across the sleep (digest §10.2).
+        machine.Vmds[0].Function.Write16(VmdRegisters.VmConfig, (ushort)(machine.Vmds[0].Function.Read16(VmdRegisters.VmConfig) | VmdRegisters.VmConfigMsiRemapDisable));
+
+        Assert.True(vmd.TryResume());
+
+        Assert.False(vmd.IsSuspended);
+        Assert.Equal(VmdState.InterruptsRouted, vmd.State);
+        Assert.Equal(0, machine.Vmds[0].Function.Read16(VmdRegisters.VmConfig) & VmdRegisters.VmConfigMsiRemapDisable);
+        Assert.Contains(vmd.InterruptRoutes, r => r.Cookie == 3);
+        Assert.True(Identify(machine, vmd, Drives(vmd)[0]).Passed);
+    }
+
+    [Fact]
+    public void Resume_without_suspend_names_what_it_needs()
+    {
+        var (_, vmd, _) = Routed("tigerlake");
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => vmd.TryResume());
+
+        Assert.Contains("Resume needs a suspended VMD", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reset_before_enumeration_names_the_state_it_needs()
     {
         SimulatedMachine machine = MachineCatalog.Create("tigerlake");
