@@ -53,7 +53,9 @@ public sealed partial class VmdController
             foreach (PciAddress port in ports)
             {
                 ResetResult result = SecondaryBusReset.Run(_domain!, port, time);
-                portResults.Add(result.ToString());
+                portResults.Add(result.Succeeded
+                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{port}: {result.Outcome}, {result.Function} answered {result.ReadyAfter.TotalMilliseconds:0.#} ms after the reset ended")
+                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{port}: {result.Outcome} ({result.Function})"));
                 if (!result.Succeeded)
                 {
                     Log.ResetPortTrouble(_logger, Endpoint.Address, port, result.Outcome.ToString());

@@ -27,6 +27,8 @@ internal static class ShellApp
           irq        steps 0-4: the interrupt mode and the VMD vector table with the functions sharing each vector
                      [--test] an NVMe Identify round trip on every drive, each completion delivered exactly once
                      [--mode remapped|bypass|polling] (default remapped)
+          reset      steps 0-4, then a domain reset (secondary bus reset of each populated root port), and the
+                     device list, fingerprint and an NVMe Identify on every drive checked afterwards
           machines   list the built-in simulated machines
 
         options:
@@ -39,7 +41,10 @@ internal static class ShellApp
         exit codes: 0 ok, 1 internal error, 2 usage error or unknown machine, 3 no VMD found, 4 a step failed
         """;
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, TimeProvider.System);
+
+    /// <summary>Runs a command with <paramref name="time"/> as the simulated machine's clock (tests pass a FakeTimeProvider).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider time)
     {
         if (!CommandLine.TryParse(args, out ShellOptions options, out string? parseError))
         {
@@ -61,6 +66,15 @@ internal static class ShellApp
 
         if (!MachineCatalog.TryCreate(options.Machine, out SimulatedMachine? machine))
         {
+            machine = null;
+        }
+        else if (time != TimeProvider.System)
+        {
+            machine = MachineCatalog.Create(options.Machine, time);
+        }
+
+        if (machine is null)
+        {
             error.WriteLine($"vmd: unknown machine '{options.Machine}'. The built-in machines are:");
             MachinesCommand.WriteList(error);
             return ExitCodes.Usage;
@@ -77,6 +91,7 @@ internal static class ShellApp
                 "lspci" => LspciCommand.Run(options, machine, loggers, output, error),
                 "stats" => NoExtraArguments(options, error) ?? StatsCommand.Run(options, machine, loggers, output, error),
                 "irq" => IrqCommand.Run(options, machine, loggers, output, error),
+                "reset" => NoExtraArguments(options, error) ?? ResetCommand.Run(options, machine, loggers, output, error),
                 "bringup" => NoExtraArguments(options, error) ?? BringupCommand.Run(options, machine, loggers, output, error),
                 _ => UnknownCommand(options.Command, error),
             };
@@ -104,7 +119,7 @@ internal static class ShellApp
 
     private static int UnknownCommand(string command, TextWriter error)
     {
-        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, machines");
+        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, reset, machines");
         error.WriteLine("Run 'vmd --help' for usage.");
         return ExitCodes.Usage;
     }

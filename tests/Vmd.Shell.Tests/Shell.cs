@@ -15,7 +15,7 @@ internal sealed record ShellResult(int ExitCode, string Output, string Error)
     public JsonDocument Json() => JsonDocument.Parse(Output);
 }
 
-/// <summary>Runs <see cref="ShellApp.Run"/> in-process with string writers.</summary>
+/// <summary>Runs the shell in-process with string writers and a FakeTimeProvider that advances on every clock read.</summary>
 internal static class Shell
 {
     /// <summary>The nine built-in machines, in catalog order.</summary>
@@ -34,7 +34,9 @@ internal static class Shell
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int code = ShellApp.Run(args, output, error);
+        // Every clock read moves time on: the PCIe waits of a reset end without sleeping on the wall clock.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMicroseconds(100) };
+        int code = ShellApp.Run(args, output, error, time);
         return new ShellResult(code, output.ToString(), error.ToString());
     }
 

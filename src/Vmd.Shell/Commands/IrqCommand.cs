@@ -70,20 +70,7 @@ internal static class IrqCommand
                 continue;
             }
 
-            var nvme = new List<PciFunction>();
-            foreach (PciFunction function in vmd.Functions)
-            {
-                if (function.ClassCode == ClassCodes.NvmExpress)
-                {
-                    nvme.Add(function);
-                }
-                else if (function.Assigned && (function.TryGetCapability(CapabilityId.MsiX, out _) || function.TryGetCapability(CapabilityId.Msi, out _)))
-                {
-                    // Ports and controllers other than drives get a counting handler on their first vector.
-                    vmd.TryAttachInterrupt(function.Address, 0, new CountingSink(), 0, out _);
-                }
-            }
-
+            List<PciFunction> nvme = Handlers.AttachToAllButDrives(vmd);
             if (test)
             {
                 foreach (PciFunction drive in nvme)
@@ -92,10 +79,7 @@ internal static class IrqCommand
                 }
             }
 
-            foreach (PciFunction drive in nvme)
-            {
-                vmd.TryAttachInterrupt(drive.Address, 0, new CountingSink(), 0, out _);
-            }
+            Handlers.AttachToDrives(vmd, nvme);
         }
 
         if (options.Json)
@@ -120,7 +104,7 @@ internal static class IrqCommand
         return exit;
     }
 
-    private static IdentifyResult RunProbe(SimulatedMachine machine, VmdController vmd, PciFunction drive)
+    public static IdentifyResult RunProbe(SimulatedMachine machine, VmdController vmd, PciFunction drive)
     {
         ulong address = machine.PhysicalMemory.AllocateDma(0x3000);
         if (!machine.Memory.TryMap(address, 0x3000, out IMmioRegion? region))
