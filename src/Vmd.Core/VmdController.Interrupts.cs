@@ -334,20 +334,8 @@ public sealed partial class VmdController
         }
     }
 
-    private bool TryMappedBar0(PciFunction child, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IMmioRegion? region)
-    {
-        foreach (IMmioRegion mapped in _childRegions)
-        {
-            if (mapped.PhysicalAddress == child.GetBarCpuAddress(0) && child.GetBarCpuAddress(0) != 0)
-            {
-                region = mapped;
-                return true;
-            }
-        }
-
-        region = null;
-        return false;
-    }
+    private bool TryMappedBar0(PciFunction child, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IMmioRegion? region) =>
+        TryMappedBar(child, 0, out region);
 
     private bool TryChildMsix(PciFunction child, ushort capability, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MsixController? controller)
     {

@@ -85,6 +85,97 @@ public sealed partial class VmdController
         }
     }
 
+    /// <summary>
+    /// Function-level reset of one endpoint that advertises it (Device Capabilities bit 28): its interrupt entries are
+    /// masked, its state saved (Command, BARs, MSI/MSI-X including the table, PCIe Device/Link Control, LTR), the
+    /// reset issued with its 100 ms wait and up to 1 s of all-ones tolerated, then everything restored.
+    /// </summary>
+    /// <returns>False, with <see cref="LastFailure"/> naming why, for a function without FLR, an unknown function, or one
+    /// that did not come back.</returns>
+    /// <exception cref="InvalidOperationException">The controller is not Enumerated or later.</exception>
+    public bool TryResetFunction(PciAddress address)
+    {
+        lock (_gate)
+        {
+            if (State < VmdState.Enumerated)
+            {
+                throw new InvalidOperationException($"ResetFunction needs state Enumerated; VMD {Endpoint.Address} is {State}.");
+            }
+
+            LastFailure = null;
+            PciFunction? function = FindFunction(address);
+            if (function is null || !function.Express.FunctionLevelResetCapable)
+            {
+                return FailStep(VmdStep.Reset, VmdError.Unsupported, $"{address} does not advertise function-level reset; reset its port with Reset()");
+            }
+
+            IMmioRegion? table = null;
+            nuint tableOffset = 0;
+            int tableSize = 0;
+            if (_childMsix.ContainsKey(address)
+                && function.TryGetCapability(Registers.CapabilityId.MsiX, out ushort msix)
+                && Vmd.Interrupts.MsixCapabilityInfo.TryRead(_domain!, address, msix, out Vmd.Interrupts.MsixCapabilityInfo info)
+                && TryMappedBar(function, info.TableBir, out table))
+            {
+                tableOffset = info.TableOffset;
+                tableSize = info.TableSize;
+            }
+
+            foreach (ChildInterrupt route in _routes)
+            {
+                if (route.Function == address)
+                {
+                    route.Msix?.TryMaskEntry(route.ChildVector);
+                }
+            }
+
+            var state = tableSize > 0 ? new FunctionState(tableSize) : new FunctionState();
+            if (!state.TrySave(_domain!, address, table, tableOffset, out VmdError saveError))
+            {
+                return FailStep(VmdStep.Reset, saveError, $"the state of {address} could not be saved ({saveError})");
+            }
+
+            ResetResult result = FunctionLevelReset.Run(_domain!, address, _options.TimeProvider);
+            if (!result.Succeeded)
+            {
+                Log.FunctionLost(_logger, Endpoint.Address, address);
+                return FailStep(VmdStep.Reset, VmdError.AllOnes, $"{address} did not come back after its function-level reset ({result.Outcome})");
+            }
+
+            if (!state.TryRestore(_domain!, out VmdError restoreError))
+            {
+                return FailStep(VmdStep.Reset, restoreError, $"the state of {address} could not be restored ({restoreError})");
+            }
+
+            // The saved table entries kept the masks applied above; unmask the routed ones again.
+            foreach (ChildInterrupt route in _routes)
+            {
+                if (route.Function == address && route.Mode != InterruptRoutingMode.Polling)
+                {
+                    route.Msix?.TryUnmaskEntry(route.ChildVector);
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private bool TryMappedBar(PciFunction function, int index, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IMmioRegion? region)
+    {
+        ulong cpu = function.GetBarCpuAddress(index);
+        foreach (IMmioRegion mapped in _childRegions)
+        {
+            if (cpu != 0 && mapped.PhysicalAddress == cpu)
+            {
+                region = mapped;
+                return true;
+            }
+        }
+
+        region = null;
+        return false;
+    }
+
     /// <summary>True between <see cref="Suspend"/> and <see cref="TryResume"/>.</summary>
     public bool IsSuspended => _suspended is not null;
 

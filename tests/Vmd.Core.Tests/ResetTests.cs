@@ -163,6 +163,39 @@ public sealed class ResetTests
     }
 
     [Fact]
+    public void Function_level_reset_restores_bars_decode_and_the_routed_msix_entry()
+    {
+        var (machine, vmd, _) = Routed("tigerlake");
+        PciFunction drive = Drives(vmd)[0];
+        var sink = NSubstitute.Substitute.For<IInterruptSink>();
+        Assert.True(vmd.TryAttachInterrupt(drive.Address, 0, sink, 5, out ChildInterrupt? route));
+        uint bar0 = vmd.Domain!.Read32(drive.Address, PciHeader.BaseAddress(0));
+        ushort command = vmd.Domain.Read16(drive.Address, PciHeader.Command);
+        Vmd.Simulation.Memory.MsixTable table = Vmd.Simulation.Devices.NvmeEndpoint.TryGet(machine.Vmds[0].FindFunction(0xE1, 0, 0)!, out var nvme)
+            ? nvme.MsixTable : throw new Xunit.Sdk.XunitException("no NVMe model");
+        MsiMessage message = table.GetMessage(0);
+
+        Assert.True(vmd.TryResetFunction(drive.Address), vmd.LastFailure?.ToString());
+
+        Assert.Equal(bar0, vmd.Domain.Read32(drive.Address, PciHeader.BaseAddress(0)));
+        Assert.Equal(command, vmd.Domain.Read16(drive.Address, PciHeader.Command));
+        Assert.Equal(message, table.GetMessage(0));
+        Assert.False(table.IsMasked(0));
+        vmd.DetachInterrupt(route);
+        Assert.True(Identify(machine, vmd, drive).Passed);
+    }
+
+    [Fact]
+    public void Function_level_reset_is_refused_for_a_function_without_it()
+    {
+        var (_, vmd, _) = Routed("tigerlake");
+
+        Assert.False(vmd.TryResetFunction(PciAddress.Parse("10000:e0:06.0")));
+
+        Assert.Contains("does not advertise function-level reset", vmd.LastFailure!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reset_before_enumeration_names_the_state_it_needs()
     {
         SimulatedMachine machine = MachineCatalog.Create("tigerlake");
