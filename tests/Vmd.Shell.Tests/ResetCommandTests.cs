@@ -24,17 +24,25 @@ public sealed class ResetCommandTests
     }
 
     [Fact]
-    public void Json_reset_reports_equal_fingerprints()
+    public void Json_reset_has_the_documented_shape_and_equal_fingerprints()
     {
         ShellResult result = Shell.Run("--json", "--machine", "alderlake", "reset");
 
         Assert.Equal(0, result.ExitCode);
         using JsonDocument json = result.Json();
-        JsonElement vmd = Assert.Single(json.RootElement.GetProperty("vmds").EnumerateArray().ToArray());
-        Assert.Equal(vmd.GetProperty("fingerprintBefore").GetString(), vmd.GetProperty("fingerprintAfter").GetString());
+        JsonElement root = json.RootElement;
+        Assert.Equal(root.GetProperty("before").GetProperty("fingerprint").GetString(), root.GetProperty("after").GetProperty("fingerprint").GetString());
+        Assert.Equal(5, root.GetProperty("before").GetProperty("functions").GetInt32());
+        Assert.Equal(5, root.GetProperty("after").GetProperty("functions").GetInt32());
+        Assert.True(root.GetProperty("identical").GetBoolean());
+        JsonElement interrupts = root.GetProperty("interruptTest");
+        Assert.True(interrupts.GetProperty("passed").GetBoolean());
+        Assert.Equal(2, interrupts.GetProperty("drives").GetArrayLength());
+        Assert.All(interrupts.GetProperty("drives").EnumerateArray(), d => Assert.Equal(1, d.GetProperty("delivered").GetInt32()));
+        Assert.Equal(100, root.GetProperty("waits").GetProperty("resetRecoveryMs").GetDouble());
+        JsonElement vmd = Assert.Single(root.GetProperty("vmds").EnumerateArray().ToArray());
         Assert.True(vmd.GetProperty("restored").GetBoolean());
         Assert.Equal(0, vmd.GetProperty("lost").GetArrayLength());
-        Assert.All(json.RootElement.GetProperty("tests").EnumerateArray(), t => Assert.Equal(1, t.GetProperty("delivered").GetInt32()));
     }
 
     [Fact]

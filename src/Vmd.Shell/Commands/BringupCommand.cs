@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using Microsoft.Extensions.Logging;
 using Vmd.Core;
+using Vmd.Core.Diagnostics;
 using Vmd.Core.Mapping;
 using Vmd.Core.Reports;
 using Vmd.Enumeration.Functions;
@@ -17,13 +18,13 @@ namespace Vmd.Shell.Commands;
 /// </summary>
 internal static class BringupCommand
 {
-    private const string NotYet = "reset, hot-plug and telemetry come in later steps";
+    private const string NotYet = "hot-plug and telemetry come in later steps";
 
     public static int Run(ShellOptions options, SimulatedMachine machine, ILoggerFactory loggers, TextWriter output, TextWriter error)
     {
         var steps = new List<(string Step, string Status, string Detail)>();
         long readsBefore = machine.Counters.HostConfigReads;
-        using VmdHost host = VmdHost.Detect(machine.HostConfig, machine.Memory, new VmdHostOptions(), loggers);
+        using VmdHost host = VmdHost.Detect(machine.HostConfig, machine.Memory, new VmdHostOptions { TimeProvider = machine.TimeProvider }, loggers);
         long detectReads = machine.Counters.HostConfigReads - readsBefore;
         string found = host.Controllers.Count switch
         {
@@ -41,6 +42,17 @@ internal static class BringupCommand
         foreach ((string step, VmdController vmd, bool ok) in StepRunner.RunTo(host, VmdState.InterruptsRouted, machine.Interrupts))
         {
             steps.Add((step, ok ? "ok" : "failed", ok ? Describe(step, vmd) : $"{vmd.Endpoint.Address}: {vmd.LastFailure!.Message}"));
+        }
+
+        // The last step proves recovery: a domain reset must bring back exactly what enumeration found.
+        foreach (VmdController vmd in host.Controllers)
+        {
+            if (vmd.State >= VmdState.Enumerated)
+            {
+                ResetReport report = vmd.Reset();
+                steps.Add(("reset", report.Restored ? "ok" : "failed",
+                    $"{vmd.Endpoint.Address}: domain reset, {report.FunctionsAfter} of {report.FunctionsBefore} functions back, fingerprint {(report.FingerprintAfter == report.FingerprintBefore ? "unchanged" : "CHANGED")}"));
+            }
         }
 
         if (options.Json)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Vmd.Core;
 using Vmd.Core.Diagnostics;
 using Vmd.Enumeration.Functions;
+using Vmd.Enumeration.Reset;
 using Vmd.Simulation;
 
 namespace Vmd.Shell.Commands;
@@ -20,6 +21,7 @@ internal static class ResetCommand
     {
         using VmdHost host = VmdHost.Detect(machine.HostConfig, machine.Memory, new VmdHostOptions { TimeProvider = machine.TimeProvider }, loggers);
         StepRunner.RunTo(host, VmdState.InterruptsRouted, machine.Interrupts);
+        ulong fingerprintBefore = host.Fingerprint;
         var reports = new List<(VmdController Vmd, ResetReport Report)>();
         var tests = new List<IdentifyResult>();
         foreach (VmdController vmd in host.Controllers)
@@ -40,11 +42,56 @@ internal static class ResetCommand
             }
         }
 
+        int before = 0;
+        int after = 0;
+        bool identical = true;
+        foreach ((VmdController _, ResetReport report) in reports)
+        {
+            before += report.FunctionsBefore;
+            after += report.FunctionsAfter;
+            identical &= report.Restored;
+        }
+
+        bool interruptsOk = true;
+        foreach (IdentifyResult test in tests)
+        {
+            interruptsOk &= test.Passed;
+        }
+
         if (options.Json)
         {
             JsonOutput.Write(output, json =>
             {
                 json.WriteStartObject();
+                json.WriteStartObject("before");
+                json.WriteNumber("functions", before);
+                json.WriteString("fingerprint", fingerprintBefore.ToString("x16", CultureInfo.InvariantCulture));
+                json.WriteEndObject();
+                json.WriteStartObject("after");
+                json.WriteNumber("functions", after);
+                json.WriteString("fingerprint", host.Fingerprint.ToString("x16", CultureInfo.InvariantCulture));
+                json.WriteEndObject();
+                json.WriteBoolean("identical", identical && fingerprintBefore == host.Fingerprint);
+                json.WriteStartObject("interruptTest");
+                json.WriteBoolean("passed", interruptsOk && tests.Count > 0);
+                json.WriteStartArray("drives");
+                foreach (IdentifyResult test in tests)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("address", test.Function.ToString());
+                    json.WriteNumber("vmdVector", test.VmdVector);
+                    json.WriteNumber("delivered", test.Deliveries);
+                    json.WriteBoolean("passed", test.Passed);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+                json.WriteStartObject("waits");
+                json.WriteNumber("secondaryBusResetHoldMs", ResetTiming.SecondaryBusResetHold.TotalMilliseconds);
+                json.WriteNumber("resetRecoveryMs", ResetTiming.ResetRecovery.TotalMilliseconds);
+                json.WriteNumber("readinessTimeoutMs", ResetTiming.ReadinessTimeout.TotalMilliseconds);
+                json.WriteEndObject();
                 json.WriteStartArray("vmds");
                 foreach ((VmdController vmd, ResetReport report) in reports)
                 {
@@ -73,22 +120,12 @@ internal static class ResetCommand
                 }
 
                 json.WriteEndArray();
-                json.WriteStartArray("tests");
-                foreach (IdentifyResult test in tests)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("address", test.Function.ToString());
-                    json.WriteNumber("delivered", test.Deliveries);
-                    json.WriteBoolean("passed", test.Passed);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
                 json.WriteEndObject();
             });
         }
         else
         {
+            output.WriteLine($"waits: Secondary Bus Reset held {ResetTiming.SecondaryBusResetHold.TotalMilliseconds} ms, then {ResetTiming.ResetRecovery.TotalMilliseconds} ms (after Data Link Layer Link Active on fast links) before the first request below, all-ones tolerated for {ResetTiming.ReadinessTimeout.TotalMilliseconds} ms");
             foreach ((VmdController vmd, ResetReport report) in reports)
             {
                 output.WriteLine($"reset {vmd.Endpoint.Address} domain {vmd.Endpoint.Domain:x}:");
