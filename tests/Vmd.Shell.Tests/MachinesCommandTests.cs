@@ -7,7 +7,7 @@ namespace Vmd.Shell.Tests;
 public sealed class MachinesCommandTests
 {
     [Fact]
-    public void Machines_lists_all_nine_machines_one_per_line_in_catalog_order()
+    public void Machines_lists_all_eleven_machines_one_per_line_in_catalog_order()
     {
         ShellResult result = Shell.Run("machines");
 
@@ -81,7 +81,7 @@ public sealed class MachinesCommandTests
 
         Assert.Equal(0, result.ExitCode);
         using JsonDocument json = result.Json();
-        Assert.Equal(9, json.RootElement.GetProperty("machines").GetArrayLength());
+        Assert.Equal(11, json.RootElement.GetProperty("machines").GetArrayLength());
     }
 
     [Fact]

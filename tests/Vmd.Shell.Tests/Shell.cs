@@ -18,11 +18,15 @@ internal sealed record ShellResult(int ExitCode, string Output, string Error)
 /// <summary>Runs the shell in-process with string writers and a FakeTimeProvider that advances on every clock read.</summary>
 internal static class Shell
 {
-    /// <summary>The nine built-in machines, in catalog order.</summary>
+    /// <summary>The eleven built-in machines, in catalog order.</summary>
     public static readonly string[] AllMachines =
     [
-        "tigerlake", "tigerlake-dummy", "alderlake", "meteorlake", "skylake-sp", "icelake-sp", "guest", "two-vmd", "empty",
+        "tigerlake", "tigerlake-dummy", "alderlake", "meteorlake", "skylake-sp", "icelake-sp", "guest", "two-vmd",
+        "arrowlake-s", "arrowlake-s-nofeature", "empty",
     ];
+
+    /// <summary>Machines whose VMD uses the second root bus (VMCONFIG[9:8] = 3), which the library refuses until it supports it.</summary>
+    public static readonly string[] SecondRootBusMachines = ["arrowlake-s", "arrowlake-s-nofeature"];
 
     /// <summary>The machines with at least one VMD.</summary>
     public static readonly string[] MachinesWithVmd =

@@ -39,7 +39,7 @@ public sealed class CatalogTests
             Assert.False(string.IsNullOrWhiteSpace(info.Description));
         }
 
-        Assert.Equal(9, seen.Count);
+        Assert.Equal(11, seen.Count);
     }
 
     [Theory]

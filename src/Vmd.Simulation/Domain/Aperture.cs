@@ -1,18 +1,19 @@
+using Vmd.Simulation.Functions;
 using Vmd.Simulation.Memory;
 
 namespace Vmd.Simulation.Domain;
 
-/// <summary>Forwards an aperture access to whatever the domain's bridges and BARs route its bus address to.</summary>
+/// <summary>Forwards an aperture access to whatever the bridges and BARs below one root bus route its bus address to.</summary>
 internal static class Aperture
 {
-    public static ulong Read(SimulatedVmd vmd, ulong busAddress, int width) =>
-        DomainRouter.TryRouteMemory(vmd.RootBus, busAddress, out IMemoryTarget? target, out ulong offset) && target is not null
+    public static ulong Read(SimulatedBus root, ulong busAddress, int width) =>
+        DomainRouter.TryRouteMemory(root, busAddress, out IMemoryTarget? target, out ulong offset) && target is not null
             ? target.Read(offset, width)
             : AccessWidth.AllOnes(width);
 
-    public static void Write(SimulatedVmd vmd, ulong busAddress, int width, ulong value)
+    public static void Write(SimulatedBus root, ulong busAddress, int width, ulong value)
     {
-        if (DomainRouter.TryRouteMemory(vmd.RootBus, busAddress, out IMemoryTarget? target, out ulong offset) && target is not null)
+        if (DomainRouter.TryRouteMemory(root, busAddress, out IMemoryTarget? target, out ulong offset) && target is not null)
         {
             target.Write(offset, width, value);
         }

@@ -7,7 +7,9 @@ namespace Vmd.Simulation.Domain;
 
 /// <summary>
 /// CFGBAR: ECAM of the private domain (PCIe Base §7.2.2). Offset bits 27:20 are the bus relative to the bus
-/// start, 19:15 the device, 14:12 the function, 11:0 the register. Unclaimed requests read all-ones and drop writes.
+/// start, 19:15 the device, 14:12 the function, 11:0 the register. On a second-root-bus part bits 27:20 are a bus index
+/// that BUSRANGE0/BUSRANGE1 give to one root bus or the other (<see cref="SimulatedVmd.TryDecodeIndex"/>). Unclaimed requests
+/// read all-ones and drop writes.
 /// </summary>
 internal sealed class CfgBarTarget : IMemoryTarget
 {
@@ -45,9 +47,13 @@ internal sealed class CfgBarTarget : IMemoryTarget
         int device = (int)(offset >> Ecam.DeviceShift) & PciAddress.MaxDevice;
         int functionNumber = (int)(offset >> Ecam.FunctionShift) & PciAddress.MaxFunction;
         ushort register = (ushort)(offset & Ecam.RegisterMask);
-        int busStart = _vmd.BusStart;
-        int bus = busStart + relativeBus;
-        SimulatedFunction? function = bus <= MaxBusNumber ? DomainRouter.RouteConfig(_vmd.RootBus, busStart, bus, device, functionNumber) : null;
+        SimulatedFunction? function = null;
+        int bus = _vmd.BusStart + relativeBus;
+        if (_vmd.TryDecodeIndex(relativeBus, out SimulatedBus? root, out int rootNumber, out int decodedBus))
+        {
+            bus = decodedBus;
+            function = DomainRouter.RouteConfig(root, rootNumber, bus, device, functionNumber);
+        }
 
         // A function in reset or not ready yet does not answer: reads all-ones, writes dropped (no CRS model).
         if (function is not null && !function.AcceptsConfig(_vmd.Fabric.Time))

@@ -6,7 +6,8 @@ namespace Vmd.Simulation.Domain;
 /// <summary>
 /// MEMBAR2: the VMD's MSI-X table at offset 0 and PBA at 0x1000 (hardware digest §2.2), on 28c0 the shadow
 /// registers at 0x2000 and 0x2008 (§3.1: host-physical MEMBAR1/MEMBAR2, valid while VMLOCK bit 1 is set, 0
-/// otherwise), then an untranslated aperture into the domain.
+/// otherwise), then an untranslated aperture into the domain (on a second-root-bus part, offsets from the 0xD8/0xDC split on enter
+/// the second root bus).
 /// </summary>
 internal sealed class MemBar2Target : IMemoryTarget
 {
@@ -22,7 +23,7 @@ internal sealed class MemBar2Target : IMemoryTarget
     {
         if (offset >= ReservedEnd)
         {
-            return Aperture.Read(_vmd, _vmd.MemBar2BusAddress + offset, width);
+            return Aperture.Read(_vmd.ApertureRoot(offset, _vmd.MemBar2Bus1Offset), _vmd.MemBar2BusAddress + offset, width);
         }
 
         if (offset < VmdRegisters.MsixPbaOffset)
@@ -42,7 +43,7 @@ internal sealed class MemBar2Target : IMemoryTarget
     {
         if (offset >= ReservedEnd)
         {
-            Aperture.Write(_vmd, _vmd.MemBar2BusAddress + offset, width, value);
+            Aperture.Write(_vmd.ApertureRoot(offset, _vmd.MemBar2Bus1Offset), _vmd.MemBar2BusAddress + offset, width, value);
         }
         else if (offset < VmdRegisters.MsixPbaOffset)
         {

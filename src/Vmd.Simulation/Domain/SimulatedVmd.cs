@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using Vmd.Registers;
 using Vmd.Simulation.Functions;
 using Vmd.Simulation.Machines;
@@ -33,6 +34,11 @@ public sealed class SimulatedVmd
         _memBar2HostPhysical = options.MemBar2HostPhysical;
         MsixTable = new MsixTable(options.MsixEntries);
         RootBus = new SimulatedBus(isLink: false);
+        if (options.HasSecondRootBus)
+        {
+            SecondRootBus = new SimulatedBus(isLink: false) { OwnerVmd = this };
+        }
+
         Function = VmdEndpointLayout.Build(options, new CfgBarTarget(this), new MemBar1Target(this), new MemBar2Target(this));
         Function.Owner = this;
         Function.AttachMsixTable(MsixTable);
@@ -53,6 +59,37 @@ public sealed class SimulatedVmd
 
     /// <summary>The domain's root bus (relative bus 0): root ports, and on client parts SATA and the 09ab companion.</summary>
     public SimulatedBus RootBus { get; }
+
+    /// <summary>
+    /// The second root bus ("BUS1") of a second-root-bus part (<see cref="VmdOptions.HasSecondRootBus"/>), null otherwise.
+    /// Its root ports hard-wire their primary bus to <see cref="SecondRootBusNumber"/>; plug them (and chipset SATA, the 09ab
+    /// companion) in here. It shares the VMD's MSI-X vectors and Bus Master Enable with <see cref="RootBus"/>.
+    /// </summary>
+    public SimulatedBus? SecondRootBus { get; }
+
+    /// <summary>The bus number the second root bus's root ports hard-wire as their primary bus (0x80).</summary>
+    public const int SecondRootBusNumber = 0x80;
+
+    /// <summary>
+    /// True while CFGBAR and the apertures are split between the two root buses: the VMD has a second root bus, VMCAP bit 0
+    /// is set and VMCONFIG[9:8] reads 3. Otherwise the VMD decodes as earlier parts do and only <see cref="RootBus"/> is reachable.
+    /// </summary>
+    public bool SplitsRootBuses =>
+        SecondRootBus is not null
+        && (VmCap & VmdRegisters.VmCapBusRestrictCap) != 0
+        && ((ushort)VmConfig & VmdRegisters.VmConfigBusStartMask) == VmdRegisters.VmConfigBusStartMask;
+
+    /// <summary>BUSRANGE0 (0xC8) as it reads now: bits 7:0 first, 15:8 last CFGBAR bus index of the first root bus's part.</summary>
+    public ushort BusRange0 => Function.Read16(VmdRegisters.BusRange0);
+
+    /// <summary>BUSRANGE1 (0xCC) as it reads now: the same for the second root bus.</summary>
+    public ushort BusRange1 => Function.Read16(VmdRegisters.BusRange1);
+
+    /// <summary>Offset inside MEMBAR1 where the second root bus's part begins (0xD0 as it reads now).</summary>
+    public uint MemBar1Bus1Offset => Function.Read32(VmdRegisters.MemBar1Bus1Offset);
+
+    /// <summary>Offset inside MEMBAR2 where the second root bus's part begins (0xD8/0xDC as they read now).</summary>
+    public ulong MemBar2Bus1Offset => Function.Read32(VmdRegisters.MemBar2Bus1OffsetLow) | ((ulong)Function.Read32(VmdRegisters.MemBar2Bus1OffsetHigh) << 32);
 
     /// <summary>The VMD's own MSI-X table and PBA (MEMBAR2 + 0 and + 0x1000).</summary>
     public MsixTable MsixTable { get; }
@@ -135,17 +172,92 @@ public sealed class SimulatedVmd
 
     internal MachineFabric Fabric { get; }
 
-    /// <summary>The function a configuration request for absolute <paramref name="bus"/> would reach now (routing through the bridges' current registers), or null.</summary>
+    /// <summary>
+    /// The function a configuration request for absolute <paramref name="bus"/> below the first root bus would reach now
+    /// (routing through the bridges' current registers), or null. While <see cref="SplitsRootBuses"/>, the bus must lie in
+    /// BUSRANGE0's part; use <see cref="FindFunctionAtIndex"/> to reach the second root bus.
+    /// </summary>
     public SimulatedFunction? FindFunction(int bus, int device, int function)
     {
         int start = BusStart;
-        if (bus < start || bus > MaxBusNumber || bus - start >= BusCount)
+        if (bus < start || bus > MaxBusNumber)
         {
             return null;
         }
 
-        return DomainRouter.RouteConfig(RootBus, start, bus, device, function);
+        if (SplitsRootBuses)
+        {
+            (int first, int last) = Decode(BusRange0);
+            int index = first + (bus - start);
+            return index > last || index >= BusCount ? null : DomainRouter.RouteConfig(RootBus, start, bus, device, function);
+        }
+
+        return bus - start >= BusCount ? null : DomainRouter.RouteConfig(RootBus, start, bus, device, function);
     }
+
+    /// <summary>
+    /// The function a configuration request at CFGBAR bus index <paramref name="index"/> (ECAM offset bits 27:20) would reach now, or null.
+    /// </summary>
+    public SimulatedFunction? FindFunctionAtIndex(int index, int device, int function) =>
+        TryDecodeIndex(index, out SimulatedBus? root, out int rootNumber, out int bus)
+            ? DomainRouter.RouteConfig(root, rootNumber, bus, device, function)
+            : null;
+
+    /// <summary>
+    /// Decodes CFGBAR bus index <paramref name="index"/>: which root bus it enters, that root bus's number and the absolute
+    /// bus it addresses. Without the split: the first root bus, bus start + index. With it: BUSRANGE0's part gives
+    /// bus start + index − first, BUSRANGE1's part 0x80 + index − first; an index in neither part (or past CFGBAR, or past
+    /// bus 255) decodes to nothing.
+    /// </summary>
+    internal bool TryDecodeIndex(int index, [NotNullWhen(true)] out SimulatedBus? root, out int rootNumber, out int bus)
+    {
+        root = null;
+        rootNumber = 0;
+        bus = 0;
+        if (index < 0 || index >= BusCount)
+        {
+            return false;
+        }
+
+        int start = BusStart;
+        if (!SplitsRootBuses)
+        {
+            root = RootBus;
+            rootNumber = start;
+            bus = start + index;
+            return bus <= MaxBusNumber;
+        }
+
+        (int first0, int last0) = Decode(BusRange0);
+        (int first1, int last1) = Decode(BusRange1);
+        if (index >= first0 && index <= last0)
+        {
+            root = RootBus;
+            rootNumber = start;
+            bus = start + index - first0;
+        }
+        else if (index >= first1 && index <= last1 && SecondRootBus is SimulatedBus second)
+        {
+            root = second;
+            rootNumber = SecondRootBusNumber;
+            bus = SecondRootBusNumber + index - first1;
+        }
+        else
+        {
+            return false;
+        }
+
+        return bus <= MaxBusNumber;
+    }
+
+    /// <summary>
+    /// The root bus an aperture access enters: the first root bus, or while <see cref="SplitsRootBuses"/> the second one
+    /// from the split offset (<paramref name="secondRootBusOffset"/>) on.
+    /// </summary>
+    internal SimulatedBus ApertureRoot(ulong offset, ulong secondRootBusOffset) =>
+        SplitsRootBuses && offset >= secondRootBusOffset && SecondRootBus is SimulatedBus second ? second : RootBus;
+
+    private static (int First, int Last) Decode(ushort busRange) => (busRange & 0xFF, busRange >> 8);
 
     private ulong RawBar(int index)
     {

@@ -41,6 +41,15 @@ internal static class VmdEndpointLayout
         function.DefineRegister(VmdRegisters.VmCap, 4, options.VmCap, 0);
         function.DefineRegister(VmdRegisters.VmConfig, 4, options.VmConfig, options.VmConfigWritable);
         function.DefineRegister(VmdRegisters.VmLock, 4, options.VmLock, 0);
+        if (options.HasSecondRootBus)
+        {
+            // Firmware-set, read-only: the split of CFGBAR bus indices and of the two memory apertures.
+            function.DefineRegister(VmdRegisters.BusRange0, 2, options.BusRange0, 0);
+            function.DefineRegister(VmdRegisters.BusRange1, 2, options.BusRange1, 0);
+            function.DefineRegister(VmdRegisters.MemBar1Bus1Offset, 4, options.MemBar1Bus1Offset, 0);
+            function.DefineRegister(VmdRegisters.MemBar2Bus1OffsetLow, 4, (uint)options.MemBar2Bus1Offset, 0);
+            function.DefineRegister(VmdRegisters.MemBar2Bus1OffsetHigh, 4, (uint)(options.MemBar2Bus1Offset >> 32), 0);
+        }
         return builder.Build();
     }
 }

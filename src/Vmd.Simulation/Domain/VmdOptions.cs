@@ -81,4 +81,30 @@ public sealed class VmdOptions
 
     /// <summary>The hypervisor's SHDW capability; null for bare metal (no capability).</summary>
     public ShdwCapabilityOptions? Shdw { get; init; }
+
+    /// <summary>
+    /// True for a second-root-bus part (Arrow Lake desktop and later): the VMD has a second root bus
+    /// (<see cref="SimulatedVmd.SecondRootBus"/>) whose root ports hard-wire their primary bus to 0x80. CFGBAR is split
+    /// between the two root buses by <see cref="BusRange0"/> and <see cref="BusRange1"/> while VMCAP bit 0 is set and
+    /// VMCONFIG[9:8] reads 3; otherwise CFGBAR decodes as on earlier parts and the second root bus is unreachable.
+    /// </summary>
+    public bool HasSecondRootBus { get; init; }
+
+    /// <summary>
+    /// BUSRANGE0 (0xC8, 16 bits, read-only): bits 7:0 first, bits 15:8 last CFGBAR bus index of the first root bus's part.
+    /// Index i of that part addresses absolute bus (bus start + i − first).
+    /// </summary>
+    public ushort BusRange0 { get; init; }
+
+    /// <summary>
+    /// BUSRANGE1 (0xCC, 16 bits, read-only): bits 7:0 first, bits 15:8 last CFGBAR bus index of the second root bus's part.
+    /// Index i of that part addresses absolute bus (0x80 + i − first).
+    /// </summary>
+    public ushort BusRange1 { get; init; }
+
+    /// <summary>MEMBAR1 split (0xD0, 32 bits, read-only): offset inside MEMBAR1 where the second root bus's part begins.</summary>
+    public uint MemBar1Bus1Offset { get; init; }
+
+    /// <summary>MEMBAR2 split (0xD8 low, 0xDC high, read-only): offset inside MEMBAR2 where the second root bus's part begins.</summary>
+    public ulong MemBar2Bus1Offset { get; init; }
 }

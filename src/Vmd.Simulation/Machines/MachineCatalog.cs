@@ -25,6 +25,8 @@ public static class MachineCatalog
         new("icelake-sp", "Ice Lake-SP server: two VMD 28c0 (buses 00-1f and 80-9f), MEMBAR2 shadow registers, three NVMe"),
         new("guest", "Virtual machine: VMD 9a0b passed through with the SHDW capability, host-physical MEMBARs differ"),
         new("two-vmd", "Server with two VMD 201d (5d:05.5 and d7:05.5), one root port and NVMe each"),
+        new("arrowlake-s", "Arrow Lake-S desktop: VMD ad0b, VMCONFIG 3, CPU root port + NVMe on bus e0, second root bus 80 with a chipset root port + NVMe, SATA and 09ab"),
+        new("arrowlake-s-nofeature", "As arrowlake-s, but the VMD reports 7d0b, an ID without the second root bus: a driver must refuse VMCONFIG 3"),
         new("empty", "No VMD: host bridge, VGA, host root port with an NVMe, and an 09ab companion that is not a VMD"),
     ];
 
@@ -71,6 +73,8 @@ public static class MachineCatalog
         "icelake-sp" => ServerMachines.IceLakeServer(info.Name, info.Description),
         "guest" => OtherMachines.Guest(info.Name, info.Description),
         "two-vmd" => ServerMachines.TwoVmds(info.Name, info.Description),
+        "arrowlake-s" => ClientMachines.ArrowLakeS(info.Name, info.Description, 0xAD0B),
+        "arrowlake-s-nofeature" => ClientMachines.ArrowLakeS(info.Name, info.Description, 0x7D0B),
         _ => OtherMachines.WithoutVmd(info.Name, info.Description),
     };
 }

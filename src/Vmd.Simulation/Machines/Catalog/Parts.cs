@@ -14,6 +14,9 @@ internal static class Parts
     /// <summary>VMCONFIG with bits 9:8 = 2: the domain starts at bus 224 (0xe0), as on every observed client part.</summary>
     public const uint VmConfigBusStart224 = 2u << VmdRegisters.VmConfigBusStartShift;
 
+    /// <summary>VMCONFIG with bits 9:8 = 3: on a second-root-bus part, the first root bus starts at 224 and a second root bus exists.</summary>
+    public const uint VmConfigSecondRootBus = 3u << VmdRegisters.VmConfigBusStartShift;
+
     /// <summary>VMCONFIG with bits 9:8 = 1: the domain starts at bus 128 (0x80).</summary>
     public const uint VmConfigBusStart128 = 1u << VmdRegisters.VmConfigBusStartShift;
 
@@ -30,13 +33,16 @@ internal static class Parts
         builder.AddHostFunction(new PciAddress(0, 0, 0x1F, 0), HostFunctions.IsaBridge(isaBridge));
     }
 
-    /// <summary>A client root port: primary bus hard-wired to 0, one link, a 1 MiB memory window at <paramref name="windowBase"/> as firmware left it.</summary>
-    public static PciePort ClientRootPort(ushort deviceId, byte secondary, uint windowBase, ushort physicalSlot, bool multiFunction = false, byte maxLinkSpeed = 4) =>
+    /// <summary>
+    /// A client root port: primary bus hard-wired to <paramref name="hardWiredPrimary"/> (0; 0x80 on a second root bus), one link,
+    /// a 1 MiB memory window at <paramref name="windowBase"/> as firmware left it.
+    /// </summary>
+    public static PciePort ClientRootPort(ushort deviceId, byte secondary, uint windowBase, ushort physicalSlot, bool multiFunction = false, byte maxLinkSpeed = 4, byte hardWiredPrimary = 0) =>
         PciePort.CreateRootPort(new PciePortOptions
         {
             DeviceId = deviceId,
             MultiFunction = multiFunction,
-            HardWiredPrimaryBus = 0,
+            HardWiredPrimaryBus = hardWiredPrimary,
             SecondaryBus = secondary,
             SubordinateBus = secondary,
             MemoryBase = FunctionBuilder.EncodeWindow(windowBase),
