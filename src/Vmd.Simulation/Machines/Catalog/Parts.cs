@@ -98,6 +98,7 @@ internal static class Parts
             DeviceId = 0x5009,
             SubsystemVendorId = SandiskWd,
             SubsystemId = 0x5009,
+            MaxLinkSpeed = 3, // SN550: PCIe Gen 3 x4
             Bar0Address = bar0,
             SerialNumber = serial,
             ModelNumber = "WDC WDS500G2B0C-00PXH0",

@@ -157,7 +157,7 @@ internal static class ServerMachines
         PrefetchableLimit = 0,
         HotPlugCapable = slot != 0,
         PhysicalSlotNumber = slot,
-        MaxLinkSpeed = 4,
+        MaxLinkSpeed = 3, // PEX 9733 is a Gen 3 (8 GT/s) switch
         MaxLinkWidth = 4,
         SubsystemVendorId = SwitchVendor,
         SubsystemId = SwitchDevice,
