@@ -138,7 +138,7 @@ public sealed partial class VmdController
             ResetResult result = FunctionLevelReset.Run(_domain!, address, _options.TimeProvider);
             if (!result.Succeeded)
             {
-                Log.FunctionLost(_logger, Endpoint.Address, address);
+                Log.FunctionLevelResetFailed(_logger, Endpoint.Address, address, result.Outcome.ToString());
                 return FailStep(VmdStep.Reset, VmdError.AllOnes, $"{address} did not come back after its function-level reset ({result.Outcome})");
             }
 
@@ -207,9 +207,9 @@ public sealed partial class VmdController
     {
         lock (_gate)
         {
-            if (_suspended is not { } quiesced)
+            if (_suspended is not { } quiesced || State != VmdState.Enumerated)
             {
-                throw new InvalidOperationException($"Resume needs a suspended VMD; {Endpoint.Address} is {State}.");
+                throw new InvalidOperationException($"Resume needs a suspended VMD in state Enumerated; {Endpoint.Address} is {State}{(_suspended is null ? ", not suspended" : string.Empty)}.");
             }
 
             _suspended = null;

@@ -160,6 +160,7 @@ public sealed class ResetTests
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => vmd.TryResume());
 
         Assert.Contains("Resume needs a suspended VMD", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not suspended", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -80,4 +80,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1052, Level = LogLevel.Warning,
         Message = "VMD {Endpoint}: {Function} did not come back after the reset; it is removed from the device list")]
     internal static partial void FunctionLost(ILogger logger, PciAddress endpoint, PciAddress function);
+
+    [LoggerMessage(EventId = 1053, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: {Function} did not come back after its function-level reset ({Outcome})")]
+    internal static partial void FunctionLevelResetFailed(ILogger logger, PciAddress endpoint, PciAddress function, string outcome);
 }

@@ -47,7 +47,7 @@ internal static class BringupCommand
         // The last step proves recovery: a domain reset must bring back exactly what enumeration found.
         foreach (VmdController vmd in host.Controllers)
         {
-            if (vmd.State >= VmdState.Enumerated)
+            if (vmd.State == VmdState.InterruptsRouted && vmd.LastFailure is null)
             {
                 ResetReport report = vmd.Reset();
                 steps.Add(("reset", report.Restored ? "ok" : "failed",
@@ -102,7 +102,17 @@ internal static class BringupCommand
             output.WriteLine($"[later     ]        {NotYet}");
         }
 
-        return CommandResult.Of(host, error);
+        int exit = CommandResult.Of(host, error);
+        foreach ((string step, string status, string detail) in steps)
+        {
+            if (step == "reset" && status != "ok" && exit == ExitCodes.Ok)
+            {
+                error.WriteLine($"vmd: {detail}");
+                exit = ExitCodes.StepFailed;
+            }
+        }
+
+        return exit;
     }
 
     private static string Describe(string step, VmdController vmd) => step switch

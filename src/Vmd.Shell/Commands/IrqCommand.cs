@@ -109,12 +109,12 @@ internal static class IrqCommand
         ulong address = machine.PhysicalMemory.AllocateDma(0x3000);
         if (!machine.Memory.TryMap(address, 0x3000, out IMmioRegion? region))
         {
-            return NvmeIdentifyProbe.Run(vmd, machine.Memory, drive, default);
+            return NvmeIdentifyProbe.Run(vmd, machine.Memory, drive, default, machine.TimeProvider);
         }
 
         try
         {
-            return NvmeIdentifyProbe.Run(vmd, machine.Memory, drive, new DmaBuffer(address, region));
+            return NvmeIdentifyProbe.Run(vmd, machine.Memory, drive, new DmaBuffer(address, region), machine.TimeProvider);
         }
         finally
         {

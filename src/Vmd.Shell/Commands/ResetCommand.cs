@@ -125,7 +125,11 @@ internal static class ResetCommand
         }
         else
         {
-            output.WriteLine($"waits: Secondary Bus Reset held {ResetTiming.SecondaryBusResetHold.TotalMilliseconds} ms, then {ResetTiming.ResetRecovery.TotalMilliseconds} ms (after Data Link Layer Link Active on fast links) before the first request below, all-ones tolerated for {ResetTiming.ReadinessTimeout.TotalMilliseconds} ms");
+            if (reports.Count > 0)
+            {
+                output.WriteLine($"waits: Secondary Bus Reset held {ResetTiming.SecondaryBusResetHold.TotalMilliseconds} ms, then {ResetTiming.ResetRecovery.TotalMilliseconds} ms (after Data Link Layer Link Active on fast links) before the first request below, all-ones tolerated for {ResetTiming.ReadinessTimeout.TotalMilliseconds} ms");
+            }
+
             foreach ((VmdController vmd, ResetReport report) in reports)
             {
                 output.WriteLine($"reset {vmd.Endpoint.Address} domain {vmd.Endpoint.Domain:x}:");
