@@ -80,6 +80,28 @@ public sealed class ResetTests
     }
 
     [Fact]
+    public void Reset_restores_the_same_domain_when_hardware_forgets_everything_firmware_programmed()
+    {
+        var (machine, vmd, _) = Routed("alderlake");
+        foreach (PciFunction function in vmd.Functions)
+        {
+            machine.Vmds[0].FindFunction(function.Address.Bus, function.Address.Device, function.Address.Function)!.ResetLosesFirmwareSettings = true;
+        }
+
+        ulong fingerprint = vmd.Fingerprint;
+
+        ResetReport report = vmd.Reset();
+
+        Assert.True(report.Restored, string.Join("; ", report.PortResults));
+        Assert.Equal(fingerprint, vmd.Fingerprint);
+        DomainInvariants.Check(vmd);
+        foreach (PciFunction drive in Drives(vmd))
+        {
+            Assert.True(Identify(machine, vmd, drive).Passed);
+        }
+    }
+
+    [Fact]
     public void Secondary_bus_reset_is_held_at_least_1_ms_and_nothing_below_is_asked_for_100_ms()
     {
         var (machine, vmd, _) = Routed("alderlake");

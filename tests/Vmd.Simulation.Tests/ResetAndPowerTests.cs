@@ -396,3 +396,27 @@ public sealed class ResetAndPowerTests
         Assert.Equal(0x0006, _cfgbar.Read16(Drive(PciHeader.Command)));
     }
 }
+
+public sealed class ResetLosesFirmwareSettingsTests
+{
+    [Fact]
+    public void A_reset_clears_writable_header_bits_and_keeps_read_only_ones()
+    {
+        Vmd.Simulation.SimulatedMachine machine = Vmd.Simulation.Machines.MachineCatalog.Create("tigerlake");
+        Vmd.Simulation.Functions.SimulatedFunction drive = machine.Vmds[0].FindFunction(0xE1, 0, 0)!;
+        Vmd.Simulation.Functions.SimulatedFunction port = machine.Vmds[0].FindFunction(0xE0, 6, 0)!;
+        Assert.NotEqual(0u, drive.Read32(Vmd.Registers.PciHeader.BaseAddress(0)) & Vmd.Registers.BaseAddressBits.MemoryAddressMask);
+        drive.ResetLosesFirmwareSettings = true;
+        port.ResetLosesFirmwareSettings = true;
+
+        drive.ResetToPowerOn();
+        port.ResetToPowerOn();
+
+        uint bar0 = drive.Read32(Vmd.Registers.PciHeader.BaseAddress(0));
+        Assert.Equal(0u, bar0 & Vmd.Registers.BaseAddressBits.MemoryAddressMask);
+        Assert.Equal(Vmd.Registers.BaseAddressBits.Type64, bar0 & Vmd.Registers.BaseAddressBits.TypeMask); // read-only type kept
+        Assert.Equal(0, drive.Read16(Vmd.Registers.PciHeader.Command));
+        Assert.Equal(0, port.Read8(Vmd.Registers.Type1Header.SecondaryBusNumber));
+        Assert.Equal(0, port.Read8(Vmd.Registers.Type1Header.PrimaryBusNumber)); // hard-wired 0 either way
+    }
+}

@@ -31,6 +31,12 @@ public sealed partial class SimulatedFunction
     private long _linkUpAt;
 
     /// <summary>
+    /// When true, a reset also clears every writable bit of the standard header (0x04–0x3F), as real hardware does,
+    /// instead of returning to the state the function was built in (which includes what "firmware" programmed).
+    /// </summary>
+    public bool ResetLosesFirmwareSettings { get; set; }
+
+    /// <summary>
     /// Time the function needs after a reset ends (Secondary Bus Reset cleared above it, or FLR) before it answers
     /// configuration requests; until then reads return all-ones and writes are dropped. Default
     /// <see cref="DefaultReadinessTime"/> (50 ms; PCIe lets a function take up to 100 ms).
@@ -87,6 +93,17 @@ public sealed partial class SimulatedFunction
         if (_powerOn is not null)
         {
             _powerOn.AsSpan().CopyTo(_bytes);
+        }
+
+        if (ResetLosesFirmwareSettings)
+        {
+            // Hardware comes out of reset with every software-writable header bit at 0: BAR addresses, Command,
+            // bus numbers, windows and Bridge Control are whatever software programs next (read-only bits, such as a
+            // BAR's type or a hard-wired primary bus number, keep their value).
+            for (int at = PciHeader.Command; at < PciHeader.Length; at++)
+            {
+                _bytes[at] &= (byte)~_writable[at];
+            }
         }
 
         bool releaseBelow = _secondaryResetAsserted && (_bytes[Type1Header.BridgeControl] & (byte)BridgeControl.SecondaryBusReset) == 0;
