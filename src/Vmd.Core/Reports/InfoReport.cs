@@ -18,10 +18,7 @@ public static class InfoReport
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(host);
-        if (host.Controllers.Count == 0)
-        {
-            writer.WriteLine($"No VMD found ({host.Detection.FunctionsScanned} host functions scanned).");
-        }
+        WriteNoVmd(writer, host);
 
         foreach (var unsupported in host.Detection.Unsupported)
         {

@@ -19,10 +19,7 @@ public static class RegsReport
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(host);
-        if (host.Controllers.Count == 0)
-        {
-            writer.WriteLine($"No VMD found ({host.Detection.FunctionsScanned} host functions scanned).");
-        }
+        WriteNoVmd(writer, host);
 
         foreach (VmdController vmd in host.Controllers)
         {

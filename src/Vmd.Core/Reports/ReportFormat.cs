@@ -8,6 +8,15 @@ namespace Vmd.Core.Reports;
 /// <summary>Formatting shared by the reports: lower-case hex without 0x, sizes as lspci prints them.</summary>
 internal static class ReportFormat
 {
+    /// <summary>The line both step reports print when detection found nothing.</summary>
+    internal static void WriteNoVmd(System.IO.TextWriter writer, VmdHost host)
+    {
+        if (host.Controllers.Count == 0)
+        {
+            writer.WriteLine($"No VMD found ({host.Detection.FunctionsScanned} host functions scanned).");
+        }
+    }
+
     internal static string Hex(ulong value) => value.ToString("x", CultureInfo.InvariantCulture);
 
     internal static string Hex4(ushort value) => value.ToString("x4", CultureInfo.InvariantCulture);
