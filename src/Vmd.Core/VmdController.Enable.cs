@@ -19,14 +19,17 @@ public sealed partial class VmdController
     /// </summary>
     public VmdConfigSpace? Domain => _domain;
 
-    /// <summary>MEMBAR1 as handed to the domain's devices: the whole BAR. Valid once enabled.</summary>
-    public Aperture MemBar1Aperture { get; private set; }
+    /// <summary>
+    /// MEMBAR1 as handed to the first root bus's devices: the whole BAR, or on a VMD with a second root bus the part
+    /// before the split (<see cref="VmdRootBus.MemBar1Aperture"/> of <see cref="RootBuses"/>[0]). Valid once enabled.
+    /// </summary>
+    public Aperture MemBar1Aperture => _rootBuses.Length > 0 ? _rootBuses[0].MemBar1Aperture : default;
 
     /// <summary>
-    /// MEMBAR2 as handed to the domain's devices: from +0x2000 (the VMD's MSI-X table and PBA come first),
-    /// or +0x2010 on IDs whose shadow registers follow them. Valid once enabled.
+    /// MEMBAR2 as handed to the first root bus's devices: from +0x2000 (the VMD's MSI-X table and PBA come first),
+    /// or +0x2010 on IDs whose shadow registers follow them, to the end or to the second root bus's split. Valid once enabled.
     /// </summary>
-    public Aperture MemBar2Aperture { get; private set; }
+    public Aperture MemBar2Aperture => _rootBuses.Length > 0 ? _rootBuses[0].MemBar2Aperture : default;
 
     /// <summary>
     /// Step 2: turns on memory decode and bus mastering on the VMD endpoint (bus mastering carries the
@@ -60,14 +63,17 @@ public sealed partial class VmdController
                 return FailStep(VmdStep.Enable, VmdError.Unsupported, $"Command of {address} reads {back:x4} after setting memory decode and bus mastering");
             }
 
-            ulong reserved = (Endpoint.Device.Features & VmdFeatures.MemBarShadow) != 0
-                ? VmdRegisters.MemBar2ReservedWithShadow
-                : VmdRegisters.MemBar2Reserved;
-            MemBar1Aperture = new Aperture("MEMBAR1", _memBar1!.Address, _memBar1.Size, Shadow!.MemBar1Offset);
-            MemBar2Aperture = new Aperture("MEMBAR2", _memBar2!.Address + reserved, _memBar2.Size - reserved, Shadow.MemBar2Offset);
-            _domain = new VmdConfigSpace(_cfgBar!.Region, Endpoint.Domain, BusRange!.Start, BusRange.End);
+            bool split = _rootBuses.Length > 1;
+            foreach (VmdRootBus root in _rootBuses)
+            {
+                string suffix = split ? "/" + root.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+                root.MemBar1Aperture = new Aperture("MEMBAR1" + suffix, _memBar1!.Address + root.MemBar1Offset, root.MemBar1Length, Shadow!.MemBar1Offset);
+                root.MemBar2Aperture = new Aperture("MEMBAR2" + suffix, _memBar2!.Address + root.MemBar2Offset, root.MemBar2Length, Shadow.MemBar2Offset);
+            }
+
+            _domain = new VmdConfigSpace(_cfgBar!.Region, Endpoint.Domain, _rootBuses[0].Window, split ? _rootBuses[1].Window : null);
             State = VmdState.Enabled;
-            Log.Enabled(_logger, address, Endpoint.Domain, BusRange.Start, BusRange.End);
+            Log.Enabled(_logger, address, Endpoint.Domain, BusRange!.Start, BusRange.End);
             return true;
         }
     }

@@ -1,5 +1,6 @@
 using System;
 using Vmd.Core.Logging;
+using Vmd.Core.Mapping;
 using Vmd.Enumeration.Functions;
 using Vmd.Core.Identification;
 using Vmd.Enumeration.Reset;
@@ -20,12 +21,16 @@ public sealed partial class VmdController
     /// <summary>The domain's topology fingerprint (XxHash64 over identities and resources), once enumerated.</summary>
     public ulong Fingerprint => _enumerator?.Fingerprint ?? 0;
 
-    /// <summary>Highest bus number in use after enumeration (hot-plug reserves included).</summary>
+    /// <summary>Highest bus number in use below the first root bus after enumeration (hot-plug reserves included).</summary>
     public int HighestBus => _enumerator?.HighestBus ?? 0;
 
+    /// <summary>Highest bus number in use below root bus <paramref name="rootBus"/> (an index into <see cref="RootBuses"/>) after enumeration; 0 before.</summary>
+    public int GetHighestBus(int rootBus) => _enumerator is null ? 0 : _enumerator.GetHighestBus(rootBus);
+
     /// <summary>
-    /// Step 3: resets stale bridge windows and bus numbers, enumerates depth-first from the root bus,
-    /// numbers bridges inside the bus range, sizes and assigns BARs and windows inside the apertures,
+    /// Step 3: resets stale bridge windows and bus numbers, enumerates depth-first from the root bus (each root bus in
+    /// turn, on a VMD with two), numbers bridges inside the bus range, sizes and assigns BARs and windows inside the
+    /// apertures (each root bus inside its own parts),
     /// then turns on decode and bus mastering on what was assigned. Can run again from Enumerated.
     /// </summary>
     /// <exception cref="InvalidOperationException">The controller is neither Enabled nor Enumerated.</exception>
@@ -40,11 +45,26 @@ public sealed partial class VmdController
 
             LastFailure = null;
             long rejectedBefore = _domain!.RejectedAccesses;
-            _enumerator ??= new DomainEnumerator(_domain, Endpoint.Domain, BusRange!.Start, BusRange.End, _options.Enumeration);
+            if (_enumerator is null)
+            {
+                Span<RootBusRange> roots = stackalloc RootBusRange[_rootBuses.Length];
+                for (int i = 0; i < roots.Length; i++)
+                {
+                    roots[i] = _rootBuses[i].Buses;
+                }
+
+                _enumerator = new DomainEnumerator(_domain, Endpoint.Domain, roots, _options.Enumeration);
+            }
+
             _assigner ??= new ResourceAssigner(_domain, _options.Resources);
             _enumerator.Enumerate();
-            ReadOnlySpan<Aperture> apertures = [MemBar1Aperture, MemBar2Aperture];
-            _assigner.Assign(_enumerator.WalkOrder, apertures);
+            for (int i = 0; i < _rootBuses.Length; i++)
+            {
+                // Each root bus is placed only inside its own parts of the apertures: nothing crosses the split.
+                VmdRootBus root = _rootBuses[i];
+                ReadOnlySpan<Aperture> apertures = [root.MemBar1Aperture, root.MemBar2Aperture];
+                _assigner.Assign(_enumerator.GetWalkOrder(i), apertures);
+            }
             if ((Endpoint.Device.Features & VmdFeatures.BiosPmQuirk) != 0)
             {
                 // Client firmware may leave LTR and ASPM unprogrammed behind the VMD, so the SoC never reaches its

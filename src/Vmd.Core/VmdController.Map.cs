@@ -10,9 +10,21 @@ using Vmd.Registers;
 
 namespace Vmd.Core;
 
-/// <summary>Step 1 internals: BAR sizing and mapping, bus range, MSI-X location, shadow offsets.</summary>
+/// <summary>Step 1 internals: BAR sizing and mapping, bus range and root buses, MSI-X location, shadow offsets.</summary>
 public sealed partial class VmdController
 {
+    /// <summary>VMCONFIG[9:8] value that means a second root bus on IDs with the feature.</summary>
+    private const int SecondRootBusSelector = 3;
+
+    /// <summary>Root bus 0's number with a second root bus (the same as selector 2 gives).</summary>
+    private const byte SecondRootBusStart0 = 0xE0;
+
+    /// <summary>Root bus 1's number: its root ports hard-wire their primary bus number to it.</summary>
+    private const byte SecondRootBusStart1 = 0x80;
+
+    private VmdRootBus[] _rootBuses = [];
+    private (ushort Raw0, ushort Raw1, int First0, int First1, byte Last1)? _busRange1;
+
     private VmdFailure? MapCore(ushort commandBefore)
     {
         PciAddress address = Endpoint.Address;
@@ -47,6 +59,11 @@ public sealed partial class VmdController
             return busFailure;
         }
 
+        if (!TryComputeRootBuses(mem1.Size, mem2.Size, out VmdFailure? rootFailure))
+        {
+            return rootFailure;
+        }
+
         Msix = ReadMsix(address);
 
         ushort command = _host.Read16(address, PciHeader.Command);
@@ -58,7 +75,14 @@ public sealed partial class VmdController
             Log.MemoryDecodeEnabled(_logger, address);
         }
 
-        ulong cfgLength = Math.Min(cfg.Size, (ulong)BusRange!.Count << Ecam.BusShift);
+        int cfgBuses = 0;
+        foreach (VmdRootBus root in _rootBuses)
+        {
+            cfgBuses = Math.Max(cfgBuses, root.CfgBarIndex + root.Count);
+        }
+
+        // Only the CFGBAR buses the root buses use are mapped: an oversized CFGBAR costs no address space.
+        ulong cfgLength = Math.Min(cfg.Size, (ulong)cfgBuses << Ecam.BusShift);
         if (!TryMapBar(VmdBarRole.CfgBar, cfg, cfgLength, out _cfgBar, out VmdFailure? mapFailure)
             || !TryMapBar(VmdBarRole.MemBar1, mem1, mem1.Size, out _memBar1, out mapFailure)
             || !TryMapBar(VmdBarRole.MemBar2, mem2, mem2.Size, out _memBar2, out mapFailure))
@@ -125,17 +149,27 @@ public sealed partial class VmdController
         }
 
         int busesInCfgBar = (int)Math.Min(cfgSize >> Ecam.BusShift, 256);
-        bool restricted = (Endpoint.Device.Features & VmdFeatures.BusRestrictions) != 0
+        VmdFeatures features = Endpoint.Device.Features;
+        bool restricted = (features & VmdFeatures.BusRestrictions) != 0
             && (VmCap & VmdRegisters.VmCapBusRestrictCap) != 0;
         int selector = -1;
         byte start = 0;
+        _busRange1 = null;
         if (restricted)
         {
             selector = (VmConfig & VmdRegisters.VmConfigBusStartMask) >> VmdRegisters.VmConfigBusStartShift;
+            if (selector == SecondRootBusSelector && (features & VmdFeatures.SecondRootBus) != 0)
+            {
+                return TryReadBusRanges(cfgSize, busesInCfgBar, out failure);
+            }
+
             if (!VmdRegisters.TryDecodeBusStart(VmConfig, out start))
             {
+                string hint = selector == SecondRootBusSelector
+                    ? $"; 3 means a second root bus on IDs with that feature (Arrow Lake on) — if this part has one, add it with VmdHostOptions.AddFeatures(0x{Endpoint.Device.DeviceId:x4}, VmdFeatures.SecondRootBus)"
+                    : string.Empty;
                 failure = Fail(VmdError.Unsupported,
-                    $"VMCONFIG of {address} reads {VmConfig:x4}: bus-start selector (bits 9:8) = {selector}, which 8086:{Endpoint.Device.DeviceId:x4} does not define (0 → bus 00, 1 → 80, 2 → e0)");
+                    $"VMCONFIG of {address} reads {VmConfig:x4}: bus-start selector (bits 9:8) = {selector}, which 8086:{Endpoint.Device.DeviceId:x4} does not define (0 → bus 00, 1 → 80, 2 → e0){hint}");
                 return false;
             }
         }
@@ -147,6 +181,121 @@ public sealed partial class VmdController
         }
 
         BusRange = new VmdBusRange(start, (byte)end, restricted, selector, (int)Math.Min(cfgSize >> Ecam.BusShift, int.MaxValue));
+        return true;
+    }
+
+    /// <summary>
+    /// VMCONFIG[9:8] = 3 on an ID with a second root bus: BUSRANGE0 and BUSRANGE1 give each root bus its CFGBAR buses.
+    /// Root bus 0 is bus e0 and root bus 1 bus 80 (its ports hard-wire that primary number); each range must lie inside
+    /// CFGBAR, read first ≤ last, and not overlap the other, or nothing is mapped.
+    /// </summary>
+    private bool TryReadBusRanges(ulong cfgSize, int busesInCfgBar, out VmdFailure? failure)
+    {
+        failure = null;
+        PciAddress address = Endpoint.Address;
+        ushort raw0 = _host.Read16(address, VmdRegisters.BusRange0);
+        ushort raw1 = _host.Read16(address, VmdRegisters.BusRange1);
+        if (raw0 == 0xFFFF && raw1 == 0xFFFF)
+        {
+            failure = Fail(VmdError.AllOnes, $"BUSRANGE0 and BUSRANGE1 of {address} read ffff; the second-root-bus split cannot be trusted");
+            return false;
+        }
+
+        int first0 = raw0 & 0xFF, last0 = raw0 >> 8, first1 = raw1 & 0xFF, last1 = raw1 >> 8;
+        if (!CheckBusRange(0, VmdRegisters.BusRange0, raw0, first0, last0, cfgSize, busesInCfgBar, out failure)
+            || !CheckBusRange(1, VmdRegisters.BusRange1, raw1, first1, last1, cfgSize, busesInCfgBar, out failure))
+        {
+            return false;
+        }
+
+        if (first0 <= last1 && first1 <= last0)
+        {
+            failure = Fail(VmdError.Malformed,
+                $"BUSRANGE0 ({raw0:x4}: CFGBAR buses {first0}-{last0}) and BUSRANGE1 ({raw1:x4}: CFGBAR buses {first1}-{last1}) of {address} overlap; each CFGBAR bus belongs to one root bus");
+            return false;
+        }
+
+        // Bus numbers must stay unique in the domain: root bus 0 runs from e0 to at most ff, root bus 1 from 80 to at most df.
+        byte start0 = SecondRootBusStart0, start1 = SecondRootBusStart1;
+        int count0 = Math.Min(last0 - first0 + 1, 0x100 - start0);
+        int count1 = Math.Min(last1 - first1 + 1, start0 - start1);
+        if (count0 < last0 - first0 + 1)
+        {
+            Log.RootBusClamped(_logger, address, 0, last0 - first0 + 1, count0, start0);
+        }
+
+        if (count1 < last1 - first1 + 1)
+        {
+            Log.RootBusClamped(_logger, address, 1, last1 - first1 + 1, count1, start1);
+        }
+
+        BusRange = new VmdBusRange(start0, (byte)(start0 + count0 - 1), restricted: true, SecondRootBusSelector, (int)Math.Min(cfgSize >> Ecam.BusShift, int.MaxValue));
+        _busRange1 = (raw0, raw1, first0, first1, (byte)(start1 + count1 - 1));
+        return true;
+    }
+
+    private bool CheckBusRange(int rootBus, ushort register, ushort raw, int first, int last, ulong cfgSize, int busesInCfgBar, out VmdFailure? failure)
+    {
+        failure = null;
+        string name = $"BUSRANGE{rootBus} (0x{register:x2}) of {Endpoint.Address} reads {raw:x4}";
+        if (first > last)
+        {
+            failure = Fail(VmdError.Malformed, $"{name}: its first CFGBAR bus ({first}) is after its last ({last})");
+            return false;
+        }
+
+        if (last >= busesInCfgBar)
+        {
+            failure = Fail(VmdError.Malformed,
+                $"{name}: CFGBAR buses {first}-{last}, but CFGBAR ({SizeFormat.Format(cfgSize)}) holds only buses 0-{busesInCfgBar - 1}");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Splits the domain into its root buses: one root bus with all of MEMBAR1 and MEMBAR2 (after the VMD's own registers),
+    /// or, with a second root bus, the MEMBAR1 split (0xD0) and MEMBAR2 split (0xD8/0xDC) read and checked — each must lie
+    /// strictly inside its BAR, MEMBAR2's after the VMD's MSI-X table (and shadow) area.
+    /// </summary>
+    private bool TryComputeRootBuses(ulong memBar1Size, ulong memBar2Size, out VmdFailure? failure)
+    {
+        failure = null;
+        ulong reserved = (Endpoint.Device.Features & VmdFeatures.MemBarShadow) != 0
+            ? VmdRegisters.MemBar2ReservedWithShadow
+            : VmdRegisters.MemBar2Reserved;
+        VmdBusRange buses = BusRange!;
+        if (_busRange1 is not { } split)
+        {
+            _rootBuses = [new VmdRootBus(0, buses.Start, buses.End, 0, 0, memBar1Size, reserved, memBar2Size - reserved)];
+            return true;
+        }
+
+        PciAddress address = Endpoint.Address;
+        ulong split1 = _host.Read32(address, VmdRegisters.MemBar1Bus1Offset);
+        ulong split2 = _host.Read32(address, VmdRegisters.MemBar2Bus1OffsetLow)
+            | ((ulong)_host.Read32(address, VmdRegisters.MemBar2Bus1OffsetHigh) << 32);
+        if (split1 == 0 || split1 >= memBar1Size)
+        {
+            failure = Fail(VmdError.Malformed,
+                $"the MEMBAR1 split (0xd0) of {address} reads 0x{split1:x}: root bus 1's part must start inside MEMBAR1 ({SizeFormat.Format(memBar1Size)}), after root bus 0's");
+            return false;
+        }
+
+        if (split2 <= reserved || split2 >= memBar2Size)
+        {
+            failure = Fail(VmdError.Malformed,
+                $"the MEMBAR2 split (0xd8/0xdc) of {address} reads 0x{split2:x}: root bus 1's part must start inside MEMBAR2 ({SizeFormat.Format(memBar2Size)}), after the VMD's own registers at +0-0x{reserved - 1:x}");
+            return false;
+        }
+
+        _rootBuses =
+        [
+            new VmdRootBus(0, buses.Start, buses.End, split.First0, 0, split1, reserved, split2 - reserved, split.Raw0),
+            new VmdRootBus(1, SecondRootBusStart1, split.Last1, split.First1, split1, memBar1Size - split1, split2, memBar2Size - split2, split.Raw1),
+        ];
+        Log.SecondRootBus(_logger, address, buses.Start, buses.End, split.First0, SecondRootBusStart1, split.Last1, split.First1, split1, split2);
         return true;
     }
 

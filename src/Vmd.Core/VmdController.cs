@@ -71,8 +71,17 @@ public sealed partial class VmdController : IDisposable
     /// <summary>MEMBAR2, once mapped.</summary>
     public VmdBar? MemBar2 => _memBar2;
 
-    /// <summary>The private domain's bus numbers, once mapped.</summary>
+    /// <summary>The private domain's bus numbers (the first root bus's, on a VMD with two), once mapped.</summary>
     public VmdBusRange? BusRange { get; private set; }
+
+    /// <summary>
+    /// The domain's root buses with their CFGBAR buses and aperture parts, once mapped: one, or two on a VMD with a second
+    /// root bus. Empty before <see cref="TryMap"/>.
+    /// </summary>
+    public ReadOnlySpan<VmdRootBus> RootBuses => _rootBuses;
+
+    /// <summary>The second root bus (buses from 0x80), or null on a VMD with one root bus or before mapping.</summary>
+    public VmdRootBus? SecondRootBus => _rootBuses.Length > 1 ? _rootBuses[1] : null;
 
     /// <summary>Shadow offsets (bus address = CPU address − offset), once mapped.</summary>
     public ShadowOffsets? Shadow { get; private set; }
@@ -125,6 +134,8 @@ public sealed partial class VmdController : IDisposable
             }
 
             BusRange = null;
+            _rootBuses = [];
+            _busRange1 = null;
             Shadow = null;
             Msix = null;
             VmLock = null;
@@ -155,6 +166,8 @@ public sealed partial class VmdController : IDisposable
             ReleaseDomain();
             ReleaseRegions();
             BusRange = null;
+            _rootBuses = [];
+            _busRange1 = null;
             Shadow = null;
             State = VmdState.Detected;
             Log.Unmapped(_logger, Endpoint.Address);

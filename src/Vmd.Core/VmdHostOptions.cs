@@ -11,6 +11,7 @@ public sealed class VmdHostOptions
 {
     private readonly List<uint> _segments = [0];
     private readonly List<VmdDeviceInfo> _extraDevices = [];
+    private readonly Dictionary<ushort, VmdFeatures> _addedFeatures = [];
 
     /// <summary>The host's own PCI segments, scanned for VMDs (default: segment 0). VMD domains are numbered above all of them.</summary>
     public IReadOnlyList<uint> HostSegments => _segments;
@@ -61,11 +62,38 @@ public sealed class VmdHostOptions
         return this;
     }
 
-    /// <summary>Finds a device ID in the table, then among the host's declarations.</summary>
+    /// <summary>
+    /// Adds features to a listed ID, for parts whose capabilities public data does not settle — for example
+    /// <see cref="VmdFeatures.SecondRootBus"/> on a client ID from before Arrow Lake that turns out to have it.
+    /// Features are only ever added: what the device table gives an ID cannot be taken away.
+    /// </summary>
+    /// <exception cref="ArgumentException">The ID is not listed (declare it with <see cref="AddDevice"/>), or no feature is given.</exception>
+    public VmdHostOptions AddFeatures(ushort deviceId, VmdFeatures features)
+    {
+        if (!VmdDeviceTable.TryGet(deviceId, out _))
+        {
+            throw new ArgumentException($"8086:{deviceId:x4} is not a listed VMD; declare it with AddDevice and its full feature set.", nameof(deviceId));
+        }
+
+        if (features == VmdFeatures.None)
+        {
+            throw new ArgumentException("Name at least one feature to add.", nameof(features));
+        }
+
+        _addedFeatures[deviceId] = _addedFeatures.GetValueOrDefault(deviceId) | features;
+        return this;
+    }
+
+    /// <summary>Finds a device ID in the table (with any features the host added), then among the host's declarations.</summary>
     public bool TryResolve(ushort deviceId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VmdDeviceInfo? info)
     {
         if (VmdDeviceTable.TryGet(deviceId, out info))
         {
+            if (_addedFeatures.TryGetValue(deviceId, out VmdFeatures added) && (info.Features & added) != added)
+            {
+                info = new VmdDeviceInfo(deviceId, info.Platform, info.Features, suppliedByHost: false, featuresAddedByHost: added & ~info.Features);
+            }
+
             return true;
         }
 

@@ -112,10 +112,10 @@ public sealed class DetectionTests
             [0x9A0B] = VmdFeatures.Client,
             [0xA77F] = VmdFeatures.Client,
             [0x7D0B] = VmdFeatures.Client,
-            [0xAD0B] = VmdFeatures.Client,
-            [0xB60B] = VmdFeatures.Client,
-            [0xB06F] = VmdFeatures.Client,
-            [0xB07F] = VmdFeatures.Client,
+            [0xAD0B] = VmdFeatures.Client | VmdFeatures.SecondRootBus,
+            [0xB60B] = VmdFeatures.Client | VmdFeatures.SecondRootBus,
+            [0xB06F] = VmdFeatures.Client | VmdFeatures.SecondRootBus,
+            [0xB07F] = VmdFeatures.Client | VmdFeatures.SecondRootBus,
         };
 
         Assert.Equal(VmdDeviceTable.Count, expected.Count);
@@ -127,6 +127,7 @@ public sealed class DetectionTests
         }
 
         Assert.Equal((VmdFeatures)0x2E, VmdFeatures.Client);
+        Assert.Equal((VmdFeatures)0x40, VmdFeatures.SecondRootBus);
         Assert.False(VmdDeviceTable.TryGet(0x09AB, out _));
     }
 

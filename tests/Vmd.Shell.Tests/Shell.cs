@@ -25,13 +25,14 @@ internal static class Shell
         "arrowlake-s", "arrowlake-s-nofeature", "empty",
     ];
 
-    /// <summary>Machines whose VMD uses the second root bus (VMCONFIG[9:8] = 3), which the library refuses until it supports it.</summary>
-    public static readonly string[] SecondRootBusMachines = ["arrowlake-s", "arrowlake-s-nofeature"];
+    /// <summary>Machines whose VMD the map step refuses (VMCONFIG[9:8] = 3 on an ID without the second-root-bus feature).</summary>
+    public static readonly string[] RefusedMachines = ["arrowlake-s-nofeature"];
 
     /// <summary>The machines with at least one VMD.</summary>
     public static readonly string[] MachinesWithVmd =
     [
         "tigerlake", "tigerlake-dummy", "alderlake", "meteorlake", "skylake-sp", "icelake-sp", "guest", "two-vmd",
+        "arrowlake-s",
     ];
 
     public static ShellResult Run(params string[] args)

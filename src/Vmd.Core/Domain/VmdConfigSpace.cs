@@ -6,7 +6,8 @@ namespace Vmd.Core.Domain;
 
 /// <summary>
 /// The VMD's private domain as an <see cref="IConfigSpace"/>: ECAM through CFGBAR, indexed by bus relative
-/// to the domain's first bus (hardware digest §4.2, §4.3).
+/// to the domain's first bus (hardware digest §4.2, §4.3). On a VMD with a second root bus, CFGBAR is split in two
+/// windows: each root bus's buses are indexed from the CFGBAR bus its BUSRANGE register names (docs/decisions.md).
 /// </summary>
 /// <remarks>
 /// <para>Every access takes this VMD's lock, because unserialised config accesses can deadlock the CPU on
@@ -23,6 +24,10 @@ public sealed class VmdConfigSpace : IConfigSpace
     private readonly uint _domain;
     private readonly byte _firstBus;
     private readonly byte _lastBus;
+    private readonly int _index0;
+    private readonly int _firstBus1;
+    private readonly int _lastBus1;
+    private readonly int _index1;
     private long _reads;
     private long _writes;
     private long _rejected;
@@ -34,23 +39,60 @@ public sealed class VmdConfigSpace : IConfigSpace
     /// <param name="firstBus">The root bus number (relative bus 0 of CFGBAR).</param>
     /// <param name="lastBus">The last bus number of the domain.</param>
     public VmdConfigSpace(IMmioRegion cfgBar, uint domain, byte firstBus, byte lastBus)
+        : this(cfgBar, domain, new ConfigWindow(firstBus, lastBus, 0), null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the domain's config space over a mapped CFGBAR with one or two windows (the second for a second root bus).
+    /// </summary>
+    /// <param name="cfgBar">The mapped CFGBAR; must cover the highest CFGBAR bus either window uses.</param>
+    /// <param name="domain">The domain's segment number.</param>
+    /// <param name="first">The first root bus's window.</param>
+    /// <param name="second">The second root bus's window, or null.</param>
+    /// <exception cref="ArgumentException">The mapping is too short, or the windows overlap in bus numbers or in CFGBAR.</exception>
+    public VmdConfigSpace(IMmioRegion cfgBar, uint domain, ConfigWindow first, ConfigWindow? second)
     {
         ArgumentNullException.ThrowIfNull(cfgBar);
-        if (lastBus < firstBus)
+        int highestIndex = first.CfgBarIndex + first.Count - 1;
+        if (second is { } w)
         {
-            throw new ArgumentOutOfRangeException(nameof(lastBus), lastBus, "The last bus must not be below the first.");
+            if (w.FirstBus <= first.LastBus && first.FirstBus <= w.LastBus)
+            {
+                throw new ArgumentException($"Buses {w.FirstBus:x2}-{w.LastBus:x2} overlap buses {first.FirstBus:x2}-{first.LastBus:x2}.", nameof(second));
+            }
+
+            if (w.CfgBarIndex <= first.CfgBarIndex + first.Count - 1 && first.CfgBarIndex <= w.CfgBarIndex + w.Count - 1)
+            {
+                throw new ArgumentException("The two windows overlap in CFGBAR.", nameof(second));
+            }
+
+            highestIndex = Math.Max(highestIndex, w.CfgBarIndex + w.Count - 1);
         }
 
-        ulong needed = (ulong)(lastBus - firstBus + 1) << Ecam.BusShift;
+        ulong needed = (ulong)(highestIndex + 1) << Ecam.BusShift;
         if ((ulong)cfgBar.Length < needed)
         {
-            throw new ArgumentException($"CFGBAR mapping of {(ulong)cfgBar.Length:x} bytes does not cover buses {firstBus:x2}-{lastBus:x2}.", nameof(cfgBar));
+            throw new ArgumentException($"CFGBAR mapping of {(ulong)cfgBar.Length:x} bytes does not cover CFGBAR buses 0-{highestIndex}.", nameof(cfgBar));
         }
 
         _cfgBar = cfgBar;
         _domain = domain;
-        _firstBus = firstBus;
-        _lastBus = lastBus;
+        _firstBus = first.FirstBus;
+        _lastBus = first.LastBus;
+        _index0 = first.CfgBarIndex;
+        if (second is { } s)
+        {
+            _firstBus1 = s.FirstBus;
+            _lastBus1 = s.LastBus;
+            _index1 = s.CfgBarIndex;
+        }
+        else
+        {
+            // An empty second window: no bus is ever inside it.
+            _firstBus1 = 1;
+            _lastBus1 = 0;
+        }
     }
 
     /// <summary>Always true: CFGBAR gives every function of the domain its full 4 KiB.</summary>
@@ -59,11 +101,14 @@ public sealed class VmdConfigSpace : IConfigSpace
     /// <summary>The domain's segment number.</summary>
     public uint Domain => _domain;
 
-    /// <summary>The root bus.</summary>
+    /// <summary>The (first) root bus.</summary>
     public byte FirstBus => _firstBus;
 
-    /// <summary>The last bus of the domain.</summary>
+    /// <summary>The last bus of the first root bus's range.</summary>
     public byte LastBus => _lastBus;
+
+    /// <summary>The second root bus's window, or null on a VMD with one root bus.</summary>
+    public ConfigWindow? SecondWindow => _lastBus1 >= _firstBus1 ? new ConfigWindow((byte)_firstBus1, (byte)_lastBus1, _index1) : null;
 
     /// <summary>Config reads that reached CFGBAR (read-backs after writes not included).</summary>
     public long Reads => Interlocked.Read(ref _reads);
@@ -80,8 +125,8 @@ public sealed class VmdConfigSpace : IConfigSpace
     /// <summary>Accesses refused before reaching CFGBAR (outside the domain, misaligned or past 0xFFF).</summary>
     public long RejectedAccesses => Interlocked.Read(ref _rejected);
 
-    /// <summary>True when <paramref name="address"/> is inside this domain (segment and bus range).</summary>
-    public bool Contains(PciAddress address) => address.Segment == _domain && address.Bus >= _firstBus && address.Bus <= _lastBus;
+    /// <summary>True when <paramref name="address"/> is inside this domain (segment and one of the bus ranges).</summary>
+    public bool Contains(PciAddress address) => address.Segment == _domain && TryIndex(address.Bus, out _);
 
     /// <inheritdoc />
     public byte Read8(PciAddress address, ushort offset)
@@ -181,7 +226,7 @@ public sealed class VmdConfigSpace : IConfigSpace
 
     private bool TryOffset(PciAddress address, ushort offset, int width, out nuint at)
     {
-        if (address.Segment != _domain || address.Bus < _firstBus || address.Bus > _lastBus
+        if (address.Segment != _domain || !TryIndex(address.Bus, out int index)
             || (offset & (width - 1)) != 0 || offset > Ecam.RegisterMask)
         {
             Interlocked.Increment(ref _rejected);
@@ -189,7 +234,25 @@ public sealed class VmdConfigSpace : IConfigSpace
             return false;
         }
 
-        at = (nuint)Ecam.Offset(address.Bus - _firstBus, address.Device, address.Function, offset);
+        at = (nuint)Ecam.Offset(index, address.Device, address.Function, offset);
         return true;
+    }
+
+    private bool TryIndex(int bus, out int index)
+    {
+        if (bus >= _firstBus && bus <= _lastBus)
+        {
+            index = _index0 + bus - _firstBus;
+            return true;
+        }
+
+        if (bus >= _firstBus1 && bus <= _lastBus1)
+        {
+            index = _index1 + bus - _firstBus1;
+            return true;
+        }
+
+        index = 0;
+        return false;
     }
 }

@@ -8,12 +8,14 @@ public sealed class VmdDeviceInfo
     /// <param name="platform">Platform name; "(unconfirmed)" where public data does not settle it.</param>
     /// <param name="features">Feature flags of the ID.</param>
     /// <param name="suppliedByHost">True when the host supplied the entry for an ID the library does not list.</param>
-    public VmdDeviceInfo(ushort deviceId, string platform, VmdFeatures features, bool suppliedByHost = false)
+    /// <param name="featuresAddedByHost">Features the host added to a listed ID (<see cref="VmdHostOptions.AddFeatures"/>); included in <paramref name="features"/>.</param>
+    public VmdDeviceInfo(ushort deviceId, string platform, VmdFeatures features, bool suppliedByHost = false, VmdFeatures featuresAddedByHost = VmdFeatures.None)
     {
         DeviceId = deviceId;
         Platform = platform;
-        Features = features;
+        Features = features | featuresAddedByHost;
         SuppliedByHost = suppliedByHost;
+        FeaturesAddedByHost = featuresAddedByHost;
     }
 
     /// <summary>PCI device ID.</summary>
@@ -27,6 +29,9 @@ public sealed class VmdDeviceInfo
 
     /// <summary>True when the host supplied this entry (<see cref="VmdHostOptions.AddDevice"/>).</summary>
     public bool SuppliedByHost { get; }
+
+    /// <summary>Features the host added to a listed ID (<see cref="VmdHostOptions.AddFeatures"/>); None otherwise.</summary>
+    public VmdFeatures FeaturesAddedByHost { get; }
 
     /// <summary>Display name, e.g. "Intel VMD 9a0b (Tiger Lake)".</summary>
     public string Name => $"Intel VMD {DeviceId:x4} ({Platform})";

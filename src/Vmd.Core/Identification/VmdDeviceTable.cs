@@ -2,7 +2,7 @@ namespace Vmd.Core.Identification;
 
 /// <summary>
 /// The VMD device IDs (vendor 0x8086) the library knows, with their features (hardware digest §2.1,
-/// §16.4). A VMD is matched by vendor and device ID, never by class code.
+/// §16.4). The client IDs from Arrow Lake on (ad0b, b60b, b06f, b07f) carry <see cref="VmdFeatures.SecondRootBus"/>. A VMD is matched by vendor and device ID, never by class code.
 /// </summary>
 public static class VmdDeviceTable
 {
@@ -44,10 +44,10 @@ public static class VmdDeviceTable
             0x9A0B => new VmdDeviceInfo(deviceId, "Tiger Lake", VmdFeatures.Client),
             0xA77F => new VmdDeviceInfo(deviceId, "Raptor Lake", VmdFeatures.Client),
             0x7D0B => new VmdDeviceInfo(deviceId, "Meteor Lake", VmdFeatures.Client),
-            0xAD0B => new VmdDeviceInfo(deviceId, "Arrow Lake (unconfirmed)", VmdFeatures.Client),
-            0xB60B => new VmdDeviceInfo(deviceId, "client SKU (unconfirmed)", VmdFeatures.Client),
-            0xB06F => new VmdDeviceInfo(deviceId, "client SKU (unconfirmed)", VmdFeatures.Client),
-            0xB07F => new VmdDeviceInfo(deviceId, "Panther Lake", VmdFeatures.Client),
+            0xAD0B => new VmdDeviceInfo(deviceId, "Arrow Lake (unconfirmed)", VmdFeatures.Client | VmdFeatures.SecondRootBus),
+            0xB60B => new VmdDeviceInfo(deviceId, "client SKU (unconfirmed)", VmdFeatures.Client | VmdFeatures.SecondRootBus),
+            0xB06F => new VmdDeviceInfo(deviceId, "client SKU (unconfirmed)", VmdFeatures.Client | VmdFeatures.SecondRootBus),
+            0xB07F => new VmdDeviceInfo(deviceId, "Panther Lake", VmdFeatures.Client | VmdFeatures.SecondRootBus),
             _ => null,
         };
         return info is not null;
@@ -62,6 +62,7 @@ public static class VmdDeviceTable
         VmdFeatures.OffsetFirstVector => "offsetFirstVector",
         VmdFeatures.CanBypassMsiRemap => "canBypassMsiRemap",
         VmdFeatures.BiosPmQuirk => "biosPmQuirk",
+        VmdFeatures.SecondRootBus => "secondRootBus",
         _ => "unknown",
     };
 }

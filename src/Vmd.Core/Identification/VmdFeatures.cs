@@ -30,6 +30,12 @@ public enum VmdFeatures : uint
     /// <summary>Firmware may leave LTR/ASPM unprogrammed; the driver programs them (client parts).</summary>
     BiosPmQuirk = 0x20,
 
+    /// <summary>
+    /// VMCONFIG[9:8] = 3 means a second root bus (root ports hard-wired to bus 0x80), with CFGBAR split by BUSRANGE0/1
+    /// (0xC8/0xCC) and the apertures by the offsets at 0xD0 and 0xD8 (Arrow Lake and later client IDs; docs/decisions.md).
+    /// </summary>
+    SecondRootBus = 0x40,
+
     /// <summary>The feature set of every client ID: vendor-capability shadow, bus restrictions, offset first vector, BIOS PM quirk.</summary>
     Client = MemBarShadowVendorCapability | BusRestrictions | OffsetFirstVector | BiosPmQuirk,
 }

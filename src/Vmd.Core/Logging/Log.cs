@@ -45,6 +45,14 @@ internal static partial class Log
         Message = "VMD {Endpoint}: CFGBAR holds {Buses} buses; the domain uses {Used} (bus numbers end at ff)")]
     internal static partial void CfgBarClamped(ILogger logger, PciAddress endpoint, int buses, int used);
 
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: second root bus — root bus 0 buses {First0:x2}-{Last0:x2} at CFGBAR bus {Index0}, root bus 1 buses {First1:x2}-{Last1:x2} at CFGBAR bus {Index1}; MEMBAR1 split at +0x{Split1:x}, MEMBAR2 split at +0x{Split2:x}")]
+    internal static partial void SecondRootBus(ILogger logger, PciAddress endpoint, byte first0, byte last0, int index0, byte first1, byte last1, int index1, ulong split1, ulong split2);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: BUSRANGE{RootBus} gives {Buses} CFGBAR buses but only {Used} bus numbers fit from bus {First:x2}; the rest are not used")]
+    internal static partial void RootBusClamped(ILogger logger, PciAddress endpoint, int rootBus, int buses, int used, byte first);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information,
         Message = "VMD {Endpoint} enabled: domain {Domain:x} buses {First:x2}-{Last:x2} open through CFGBAR")]
     internal static partial void Enabled(ILogger logger, PciAddress endpoint, uint domain, byte first, byte last);

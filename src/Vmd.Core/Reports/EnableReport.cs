@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json;
+using Vmd.Core.Mapping;
 using Vmd.Enumeration.Resources;
 using static Vmd.Core.Reports.ReportFormat;
 
@@ -24,11 +25,25 @@ public static class EnableReport
             }
 
             writer.WriteLine($"  domain    {Hex(vmd.Endpoint.Domain)}");
-            writer.WriteLine($"  buses     {Hex2(vmd.BusRange!.Start)}-{Hex2(vmd.BusRange.End)} (root bus {Hex2(vmd.BusRange.Start)} at relative bus 0 of CFGBAR)");
-            WriteAperture(writer, vmd.MemBar1Aperture, "whole BAR");
-            WriteAperture(writer, vmd.MemBar2Aperture, $"from +0x{vmd.MemBar2Aperture.CpuBase - vmd.MemBar2!.Address:x}: the VMD's MSI-X table and PBA{(vmd.MemBar2Aperture.CpuBase - vmd.MemBar2.Address > 0x2000 ? " and shadow registers" : string.Empty)} come first");
+            if (vmd.SecondRootBus is null)
+            {
+                writer.WriteLine($"  buses     {Hex2(vmd.BusRange!.Start)}-{Hex2(vmd.BusRange.End)} (root bus {Hex2(vmd.BusRange.Start)} at relative bus 0 of CFGBAR)");
+                WriteAperture(writer, vmd.MemBar1Aperture, "whole BAR");
+                WriteAperture(writer, vmd.MemBar2Aperture, $"from +0x{vmd.MemBar2Aperture.CpuBase - vmd.MemBar2!.Address:x}: {Reserved(vmd)} come first");
+                continue;
+            }
+
+            foreach (VmdRootBus root in vmd.RootBuses)
+            {
+                writer.WriteLine($"  buses     {RootBusFormat.Describe(root)}");
+                WriteAperture(writer, root.MemBar1Aperture, root.Index == 0 ? "up to the MEMBAR1 split" : "from the MEMBAR1 split");
+                WriteAperture(writer, root.MemBar2Aperture, root.Index == 0 ? $"from +0x{root.MemBar2Offset:x} ({Reserved(vmd)} come first) up to the MEMBAR2 split" : "from the MEMBAR2 split");
+            }
         }
     }
+
+    private static string Reserved(VmdController vmd) =>
+        "the VMD's MSI-X table and PBA" + (vmd.MemBar2Aperture.CpuBase - vmd.MemBar2!.Address > 0x2000 ? " and shadow registers" : string.Empty);
 
     private static void WriteAperture(TextWriter writer, Aperture aperture, string note)
     {
@@ -38,7 +53,10 @@ public static class EnableReport
         writer.WriteLine($"  {aperture.Name,-8}  {Range(aperture.CpuBase, aperture.Length)} ({Size(aperture.Length)}; {note}; {offset})");
     }
 
-    /// <summary>Writes <c>{"vmds":[{"address","domain","busStart","busEnd","apertures":[{"name","address","size","busAddress","offset"}]}]}</c>.</summary>
+    /// <summary>
+    /// Writes <c>{"vmds":[{"address","domain","state","busStart","busEnd","apertures":[{"name","rootBus","address","size","busAddress","offset"}]}]}</c>:
+    /// two apertures per root bus (MEMBAR1 and MEMBAR2, or their parts with a second root bus, named "MEMBAR1/0" … "MEMBAR2/1").
+    /// </summary>
     public static void WriteJson(Utf8JsonWriter json, VmdHost host)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -56,15 +74,19 @@ public static class EnableReport
                 json.WriteNumber("busStart", vmd.BusRange!.Start);
                 json.WriteNumber("busEnd", vmd.BusRange.End);
                 json.WriteStartArray("apertures");
-                foreach (Aperture aperture in (ReadOnlySpan<Aperture>)[vmd.MemBar1Aperture, vmd.MemBar2Aperture])
+                foreach (VmdRootBus root in vmd.RootBuses)
                 {
-                    json.WriteStartObject();
-                    json.WriteString("name", aperture.Name);
-                    json.WriteNumber("address", aperture.CpuBase);
-                    json.WriteNumber("size", aperture.Length);
-                    json.WriteNumber("busAddress", aperture.BusBase);
-                    json.WriteNumber("offset", unchecked((long)aperture.BusOffset));
-                    json.WriteEndObject();
+                    foreach (Aperture aperture in (ReadOnlySpan<Aperture>)[root.MemBar1Aperture, root.MemBar2Aperture])
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("name", aperture.Name);
+                        json.WriteNumber("rootBus", root.Index);
+                        json.WriteNumber("address", aperture.CpuBase);
+                        json.WriteNumber("size", aperture.Length);
+                        json.WriteNumber("busAddress", aperture.BusBase);
+                        json.WriteNumber("offset", unchecked((long)aperture.BusOffset));
+                        json.WriteEndObject();
+                    }
                 }
 
                 json.WriteEndArray();

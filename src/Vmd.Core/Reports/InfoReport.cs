@@ -32,7 +32,14 @@ public static class InfoReport
             writer.WriteLine($"  class     {vmd.Endpoint.ClassCode:x6}");
             writer.WriteLine($"  features  {Features(device.Features)}{(device.SuppliedByHost ? " (declared by host)" : string.Empty)}");
             writer.WriteLine($"  domain    {Hex(vmd.Endpoint.Domain)}");
-            if (vmd.BusRange is { } buses)
+            if (vmd.SecondRootBus is not null)
+            {
+                foreach (VmdRootBus root in vmd.RootBuses)
+                {
+                    writer.WriteLine($"  buses     {RootBusFormat.Describe(root)}");
+                }
+            }
+            else if (vmd.BusRange is { } buses)
             {
                 writer.WriteLine($"  buses     {Hex2(buses.Start)}-{Hex2(buses.End)} ({buses.Count} buses, first at relative bus 0 of CFGBAR)");
             }
@@ -64,7 +71,8 @@ public static class InfoReport
     /// <summary>
     /// Writes <c>{"vmds":[{"address","vendorId","deviceId","name","features":[...],"domain","busStart","busEnd",
     /// "bars":[{"index","role","address","size","is64Bit","prefetchable"}],"msix":{"count","tableBar","tableOffset",
-    /// "pbaBar","pbaOffset"}}]}</c>; IDs, address and domain as lower-case hex strings, numbers as numbers.
+    /// "pbaBar","pbaOffset"},"rootBuses":[{"index","busStart","busEnd","cfgBarBus","busRange","memBar1Offset","memBar1Size",
+    /// "memBar2Offset","memBar2Size"}]}]}</c> (rootBuses has two entries with a second root bus, null before mapping); IDs, address and domain as lower-case hex strings, numbers as numbers.
     /// </summary>
     public static void WriteJson(Utf8JsonWriter json, VmdHost host)
     {
@@ -136,6 +144,8 @@ public static class InfoReport
             {
                 json.WriteNull("msix");
             }
+
+            RootBusFormat.WriteJson(json, vmd);
 
             if (vmd.LastFailure is { } failure)
             {

@@ -46,6 +46,7 @@ public static class RegsReport
                 0 => "bus 00",
                 1 => "bus 80",
                 2 => "bus e0",
+                _ when (vmd.Endpoint.Device.Features & VmdFeatures.SecondRootBus) != 0 => "bus e0, with a second root bus at 80",
                 _ => "invalid on this ID",
             };
             WriteBit(writer, "bits 9:8", "BUS_START", selector,
@@ -82,7 +83,19 @@ public static class RegsReport
             }
 
             VmdBusRange buses = vmd.BusRange;
-            writer.WriteLine($"  buses    {Hex2(buses.Start)}-{Hex2(buses.End)} ({buses.Count} of {buses.BusesInCfgBar} in CFGBAR)");
+            if (vmd.SecondRootBus is { } second)
+            {
+                VmdRootBus first = vmd.RootBuses[0];
+                writer.WriteLine($"  BUSRANGE0 (0xc8) {Hex4(first.BusRangeRegister!.Value)}  CFGBAR buses {first.CfgBarIndex}-{first.CfgBarIndex + first.Count - 1} → root bus 0, buses {Hex2(first.FirstBus)}-{Hex2(first.LastBus)}");
+                writer.WriteLine($"  BUSRANGE1 (0xcc) {Hex4(second.BusRangeRegister!.Value)}  CFGBAR buses {second.CfgBarIndex}-{second.CfgBarIndex + second.Count - 1} → root bus 1, buses {Hex2(second.FirstBus)}-{Hex2(second.LastBus)} (its root ports hard-wire primary bus {Hex2(second.FirstBus)})");
+                writer.WriteLine($"  MEMBAR1 split (0xd0) {second.MemBar1Offset:x8}  root bus 0 +0x{first.MemBar1Offset:x} ({Size(first.MemBar1Length)}), root bus 1 +0x{second.MemBar1Offset:x} ({Size(second.MemBar1Length)})");
+                writer.WriteLine($"  MEMBAR2 split (0xd8) {second.MemBar2Offset:x16}  root bus 0 +0x{first.MemBar2Offset:x} ({Size(first.MemBar2Length)}), root bus 1 +0x{second.MemBar2Offset:x} ({Size(second.MemBar2Length)})");
+                writer.WriteLine($"  buses    {RootBusFormat.Buses(vmd)} ({first.Count + second.Count} of {buses.BusesInCfgBar} in CFGBAR)");
+            }
+            else
+            {
+                writer.WriteLine($"  buses    {Hex2(buses.Start)}-{Hex2(buses.End)} ({buses.Count} of {buses.BusesInCfgBar} in CFGBAR)");
+            }
             if (vmd.EnabledMemoryDecode)
             {
                 writer.WriteLine("  note     memory decode was off and was turned on to map the BARs");
@@ -90,7 +103,10 @@ public static class RegsReport
         }
     }
 
-    /// <summary>Writes the same facts as JSON: <c>{"vmds":[{"address","domain","vmcap":{...},"vmconfig":{...},"vmlock":{...}|null,"bars":[...],"shadow":{...},"busStart","busEnd"}]}</c>.</summary>
+    /// <summary>
+    /// Writes the same facts as JSON: <c>{"vmds":[{"address","domain","vmcap":{...},"vmconfig":{...},"vmlock":{...}|null,"bars":[...],
+    /// "shadow":{...},"busStart","busEnd","secondRootBus":{"busRange0","busRange1","memBar1Split","memBar2Split"}|null,"rootBuses":[...]}]}</c>.
+    /// </summary>
     public static void WriteJson(Utf8JsonWriter json, VmdHost host)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -165,6 +181,21 @@ public static class RegsReport
                 json.WriteEndObject();
                 json.WriteNumber("busStart", vmd.BusRange!.Start);
                 json.WriteNumber("busEnd", vmd.BusRange.End);
+                if (vmd.SecondRootBus is { } second)
+                {
+                    json.WriteStartObject("secondRootBus");
+                    json.WriteNumber("busRange0", vmd.RootBuses[0].BusRangeRegister!.Value);
+                    json.WriteNumber("busRange1", second.BusRangeRegister!.Value);
+                    json.WriteNumber("memBar1Split", second.MemBar1Offset);
+                    json.WriteNumber("memBar2Split", second.MemBar2Offset);
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteNull("secondRootBus");
+                }
+
+                RootBusFormat.WriteJson(json, vmd);
             }
             else if (vmd.LastFailure is { } failure)
             {

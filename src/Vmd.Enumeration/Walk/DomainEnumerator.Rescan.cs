@@ -20,7 +20,14 @@ public sealed partial class DomainEnumerator
         int previousCount = _count;
         int found = 0;
         int vanished = 0;
-        RescanBus(_firstBus, null, 0, ref found, ref vanished);
+        for (int root = 0; root < _roots.Length; root++)
+        {
+            _firstBus = _roots[root].FirstBus;
+            _lastBus = _roots[root].LastBus;
+            RescanBus(_firstBus, null, 0, ref found, ref vanished);
+            _rootEnd[root] = found;
+        }
+
         bool unchanged = found == previousCount && vanished == 0;
         for (int i = 0; unchanged && i < found; i++)
         {

@@ -9,8 +9,8 @@ using Vmd.Registers;
 namespace Vmd.Enumeration.Walk;
 
 /// <summary>
-/// Enumerates one PCI domain depth-first from its root bus: finds every function, numbers the bridges
-/// inside the domain's bus range, sizes BARs, and keeps the result as reusable <see cref="PciFunction"/>
+/// Enumerates one PCI domain depth-first from its root bus (or root buses, one after the other): finds every
+/// function, numbers the bridges inside each root bus's range, sizes BARs, and keeps the result as reusable <see cref="PciFunction"/>
 /// records. <see cref="Rescan"/> walks the domain again read-only and, when nothing changed, allocates nothing.
 /// </summary>
 /// <remarks>
@@ -26,8 +26,11 @@ public sealed partial class DomainEnumerator
 
     private readonly IConfigSpace _config;
     private readonly uint _segment;
-    private readonly byte _firstBus;
-    private readonly byte _lastBus;
+    private readonly RootBusRange[] _roots;
+    private readonly int[] _rootEnd;
+    private readonly int[] _rootHighestBus;
+    private byte _firstBus;
+    private byte _lastBus;
     private readonly EnumerationOptions _options;
     private readonly XxHash64 _hash = new();
     private readonly Comparison<PciFunction> _byAddress = AddressOrder.Compare; // one delegate, made once: sorting then allocates nothing
@@ -46,19 +49,63 @@ public sealed partial class DomainEnumerator
     /// <param name="lastBus">The last bus number the enumerator may hand out.</param>
     /// <param name="options">Options, or null for the defaults.</param>
     public DomainEnumerator(IConfigSpace config, uint segment, byte firstBus, byte lastBus, EnumerationOptions? options = null)
+        : this(config, segment, [new RootBusRange(firstBus, lastBus)], options)
+    {
+    }
+
+    /// <summary>
+    /// Creates an enumerator for the domain <paramref name="segment"/> with one or more root buses, enumerated in the
+    /// order given; each hands out bus numbers only inside its own range.
+    /// </summary>
+    /// <param name="config">The domain's config space. Not owned.</param>
+    /// <param name="segment">The domain's segment number.</param>
+    /// <param name="rootBuses">The root buses (at least one); their ranges must not overlap.</param>
+    /// <param name="options">Options, or null for the defaults.</param>
+    /// <exception cref="ArgumentException">No root bus, or two ranges overlap.</exception>
+    public DomainEnumerator(IConfigSpace config, uint segment, ReadOnlySpan<RootBusRange> rootBuses, EnumerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (lastBus < firstBus)
+        if (rootBuses.IsEmpty)
         {
-            throw new ArgumentOutOfRangeException(nameof(lastBus), lastBus, "The last bus must not be below the first.");
+            throw new ArgumentException("A domain needs at least one root bus.", nameof(rootBuses));
+        }
+
+        for (int i = 0; i < rootBuses.Length; i++)
+        {
+            for (int j = i + 1; j < rootBuses.Length; j++)
+            {
+                if (rootBuses[i].Overlaps(rootBuses[j]))
+                {
+                    throw new ArgumentException($"Root bus ranges {rootBuses[i].FirstBus:x2}-{rootBuses[i].LastBus:x2} and {rootBuses[j].FirstBus:x2}-{rootBuses[j].LastBus:x2} overlap.", nameof(rootBuses));
+                }
+            }
         }
 
         _config = config;
         _segment = segment;
-        _firstBus = firstBus;
-        _lastBus = lastBus;
+        _roots = rootBuses.ToArray();
+        _rootEnd = new int[_roots.Length];
+        _rootHighestBus = new int[_roots.Length];
+        _firstBus = _roots[0].FirstBus;
+        _lastBus = _roots[0].LastBus;
         _options = options ?? new EnumerationOptions();
     }
+
+    /// <summary>Number of root buses.</summary>
+    public int RootBusCount => _roots.Length;
+
+    /// <summary>Root bus <paramref name="index"/> as given to the constructor.</summary>
+    public RootBusRange GetRootBus(int index) => _roots[index];
+
+    /// <summary>The functions of root bus <paramref name="index"/> in walk order (a slice of <see cref="WalkOrder"/>).</summary>
+    public ReadOnlySpan<PciFunction> GetWalkOrder(int index)
+    {
+        int start = index == 0 ? 0 : _rootEnd[index - 1];
+        return _functions.AsSpan(start, _rootEnd[index] - start);
+    }
+
+    /// <summary>Highest bus number in use below root bus <paramref name="index"/> after the last walk (hot-plug reserves included).</summary>
+    public int GetHighestBus(int index) => _rootHighestBus[index];
 
     /// <summary>The functions found, in address order (lspci's order).</summary>
     public ReadOnlySpan<PciFunction> Functions => _sorted.AsSpan(0, _count);
@@ -66,8 +113,8 @@ public sealed partial class DomainEnumerator
     /// <summary>The functions in walk order: every bridge before the functions below it.</summary>
     public ReadOnlySpan<PciFunction> WalkOrder => _functions.AsSpan(0, _count);
 
-    /// <summary>Highest bus number in use after the last enumeration (including hot-plug reserves).</summary>
-    public int HighestBus { get; private set; }
+    /// <summary>Highest bus number in use below the first root bus after the last enumeration (including hot-plug reserves).</summary>
+    public int HighestBus => _rootHighestBus[0];
 
     /// <summary>Functions that answered but stopped answering while decoded (not listed).</summary>
     public int VanishedFunctions { get; private set; }
@@ -88,9 +135,16 @@ public sealed partial class DomainEnumerator
         _count = 0;
         VanishedFunctions = 0;
         FunctionsOverLimit = 0;
-        _nextBus = _firstBus + 1;
-        ScanBus(_firstBus, null, 0);
-        HighestBus = _nextBus - 1;
+        for (int root = 0; root < _roots.Length; root++)
+        {
+            _firstBus = _roots[root].FirstBus;
+            _lastBus = _roots[root].LastBus;
+            _nextBus = _firstBus + 1;
+            ScanBus(_firstBus, null, 0);
+            _rootEnd[root] = _count;
+            _rootHighestBus[root] = _nextBus - 1;
+        }
+
         Sort();
         ComputeFingerprint();
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -117,15 +118,44 @@ internal static class BringupCommand
 
     private static string Describe(string step, VmdController vmd) => step switch
     {
-        "map" => $"{vmd.Endpoint.Address}: CFGBAR {Describe(vmd.CfgBar!)}, MEMBAR1 {Describe(vmd.MemBar1!)}, MEMBAR2 {Describe(vmd.MemBar2!)}; buses {vmd.BusRange!.Start:x2}-{vmd.BusRange.End:x2}; {DescribeShadow(vmd.Shadow!)}",
-        "enable" => $"{vmd.Endpoint.Address}: memory decode and bus mastering on; domain {vmd.Endpoint.Domain:x} reachable through CFGBAR; devices get MEMBAR1 {SizeFormat.Format(vmd.MemBar1Aperture.Length)} and MEMBAR2 {SizeFormat.Format(vmd.MemBar2Aperture.Length)}",
+        "map" => $"{vmd.Endpoint.Address}: CFGBAR {Describe(vmd.CfgBar!)}, MEMBAR1 {Describe(vmd.MemBar1!)}, MEMBAR2 {Describe(vmd.MemBar2!)}; buses {RootBusFormat.Buses(vmd)}{(vmd.SecondRootBus is null ? string.Empty : " (second root bus)")}; {DescribeShadow(vmd.Shadow!)}",
+        "enable" => $"{vmd.Endpoint.Address}: memory decode and bus mastering on; domain {vmd.Endpoint.Domain:x} reachable through CFGBAR; {DescribeApertures(vmd)}",
         "interrupts" => $"{vmd.Endpoint.Address}: {IrqReport.ModeName(vmd.RoutingMode)}" + (vmd.Vectors is { } table
             ? table.ActiveCount - 1 > table.FirstUsable
                 ? $", {table.ActiveCount} VMD vectors with host vectors; NVMe queues get vectors {table.FirstUsable + 1}-{table.ActiveCount - 1}, other functions share {table.FirstUsable}"
                 : $", {table.ActiveCount} VMD vector(s) with host vectors; every function shares vector {table.FirstUsable}"
             : string.Empty) + (vmd.InterruptDegradedReason is { } why ? $" (degraded: {why})" : string.Empty),
-        _ => $"{vmd.Endpoint.Address}: {vmd.Functions.Length} functions on buses {vmd.BusRange!.Start:x2}-{vmd.HighestBus:x2}, {Unassigned(vmd)} without resources; fingerprint {vmd.Fingerprint:x16}",
+        _ => $"{vmd.Endpoint.Address}: {vmd.Functions.Length} functions on buses {UsedBuses(vmd)}, {Unassigned(vmd)} without resources; fingerprint {vmd.Fingerprint:x16}",
     };
+
+    private static string DescribeApertures(VmdController vmd)
+    {
+        if (vmd.SecondRootBus is null)
+        {
+            return $"devices get MEMBAR1 {SizeFormat.Format(vmd.MemBar1Aperture.Length)} and MEMBAR2 {SizeFormat.Format(vmd.MemBar2Aperture.Length)}";
+        }
+
+        string text = string.Empty;
+        foreach (VmdRootBus root in vmd.RootBuses)
+        {
+            text += (text.Length == 0 ? string.Empty : "; ")
+                + $"root bus {root.FirstBus:x2} gets MEMBAR1 {SizeFormat.Format(root.MemBar1Aperture.Length)} and MEMBAR2 {SizeFormat.Format(root.MemBar2Aperture.Length)}";
+        }
+
+        return text;
+    }
+
+    private static string UsedBuses(VmdController vmd)
+    {
+        string text = string.Empty;
+        ReadOnlySpan<VmdRootBus> roots = vmd.RootBuses;
+        for (int i = 0; i < roots.Length; i++)
+        {
+            text += (text.Length == 0 ? string.Empty : " and ") + $"{roots[i].FirstBus:x2}-{vmd.GetHighestBus(i):x2}";
+        }
+
+        return text;
+    }
 
     private static int Unassigned(VmdController vmd)
     {
