@@ -166,7 +166,7 @@ public sealed partial class VmdController
             if (!VmdRegisters.TryDecodeBusStart(VmConfig, out start))
             {
                 string hint = selector == SecondRootBusSelector
-                    ? $"; 3 means a second root bus on IDs with that feature (Arrow Lake on) — if this part has one, add it with VmdHostOptions.AddFeatures(0x{Endpoint.Device.DeviceId:x4}, VmdFeatures.SecondRootBus)"
+                    ? $"; 3 means a second root bus on IDs with that feature (Arrow Lake and later) — if this part has one, add it with VmdHostOptions.AddFeatures(0x{Endpoint.Device.DeviceId:x4}, VmdFeatures.SecondRootBus)"
                     : string.Empty;
                 failure = Fail(VmdError.Unsupported,
                     $"VMCONFIG of {address} reads {VmConfig:x4}: bus-start selector (bits 9:8) = {selector}, which 8086:{Endpoint.Device.DeviceId:x4} does not define (0 → bus 00, 1 → 80, 2 → e0){hint}");

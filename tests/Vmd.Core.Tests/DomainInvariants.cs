@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Vmd.Core.Mapping;
 using Vmd.Enumeration.Bars;
 using Vmd.Enumeration.Functions;
 using Vmd.Enumeration.Resources;
@@ -15,12 +16,15 @@ internal static class DomainInvariants
         ReadOnlySpan<PciFunction> functions = vmd.Functions;
         var seen = new HashSet<PciAddress>();
         var ranges = new List<(ulong Start, ulong End, PciAddress Owner)>();
-        Aperture[] apertures = [vmd.MemBar1Aperture, vmd.MemBar2Aperture];
         foreach (PciFunction function in functions)
         {
             Assert.True(seen.Add(function.Address), $"{function.Address} listed twice");
             Assert.Equal(vmd.Endpoint.Domain, function.Address.Segment);
-            Assert.True(vmd.BusRange!.Contains(function.Address.Bus), $"{function.Address} outside the bus range");
+            VmdRootBus? root = RootOf(vmd, function.Address.Bus);
+            Assert.True(root is not null, $"{function.Address} outside every root bus's range");
+
+            // Each root bus gets resources only inside its own parts of the apertures.
+            Aperture[] apertures = [root!.MemBar1Aperture, root.MemBar2Aperture];
             Assert.NotEqual(0xFFFF, function.VendorId);
             if (function.Parent is { } parent)
             {
@@ -28,7 +32,7 @@ internal static class DomainInvariants
             }
             else
             {
-                Assert.Equal(vmd.BusRange.Start, function.Address.Bus);
+                Assert.Equal(root.FirstBus, function.Address.Bus);
             }
 
             for (int i = 0; i < function.BarCount; i++)
@@ -63,6 +67,19 @@ internal static class DomainInvariants
         {
             Assert.True(ranges[i].Start > ranges[i - 1].End, $"{ranges[i].Owner} overlaps {ranges[i - 1].Owner}");
         }
+    }
+
+    private static VmdRootBus? RootOf(VmdController vmd, int bus)
+    {
+        foreach (VmdRootBus root in vmd.RootBuses)
+        {
+            if (root.Contains(bus))
+            {
+                return root;
+            }
+        }
+
+        return null;
     }
 
     private static bool InsideOne(Aperture[] apertures, ulong cpu, ulong size)

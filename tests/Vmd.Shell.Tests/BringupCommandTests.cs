@@ -173,6 +173,7 @@ public sealed class BringupCommandTests
     [InlineData("skylake-sp", "1-18, other functions share 0")]
     [InlineData("icelake-sp", "1-18, other functions share 0")]
     [InlineData("two-vmd", "1-18, other functions share 0")]
+    [InlineData("arrowlake-s", "2-18, other functions share 1")]
     public void Bringup_interrupts_line_follows_each_enumerate_line_and_names_the_vector_split(string machine, string split)
     {
         ShellResult result = Shell.Run("--machine", machine, "bringup");

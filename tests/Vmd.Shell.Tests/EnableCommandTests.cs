@@ -9,6 +9,8 @@ public sealed class EnableCommandTests
 {
     private const ulong MiB = 1UL << 20;
 
+    private static readonly string[] ApertureKeys = ["name", "rootBus", "address", "size", "busAddress", "offset"];
+
     public static IEnumerable<object[]> VmdMachines() => Shell.VmdMachineNames();
 
     [Fact]
@@ -44,6 +46,7 @@ public sealed class EnableCommandTests
         Assert.Equal(0xff, vmd.GetProperty("busEnd").GetInt32());
         JsonElement[] apertures = vmd.GetProperty("apertures").EnumerateArray().ToArray();
         Assert.Equal(["MEMBAR1", "MEMBAR2"], apertures.Select(a => a.GetProperty("name").GetString()!));
+        Assert.Equal([0, 0], apertures.Select(a => a.GetProperty("rootBus").GetInt32()));
         AssertAperture(apertures[0], 0x5000_0000, 32 * MiB, 0);
         AssertAperture(apertures[1], 0x60_0200_2000, MiB - 0x2000, 0);
     }
@@ -104,7 +107,7 @@ public sealed class EnableCommandTests
 
     [Theory]
     [MemberData(nameof(VmdMachines))]
-    public void Json_enable_parses_on_every_machine_with_two_apertures_per_vmd_inside_their_bars(string machine)
+    public void Json_enable_parses_on_every_machine_with_two_apertures_per_root_bus_inside_their_bars(string machine)
     {
         ShellResult result = Shell.Run("--machine", machine, "--json", "enable");
         ShellResult info = Shell.Run("--machine", machine, "--json", "info");
@@ -120,19 +123,52 @@ public sealed class EnableCommandTests
             Assert.Equal(infoVmds[i].GetProperty("address").GetString(), vmds[i].GetProperty("address").GetString());
             Assert.Equal(infoVmds[i].GetProperty("domain").GetString(), vmds[i].GetProperty("domain").GetString());
             Assert.Equal("enabled", vmds[i].GetProperty("state").GetString());
+            JsonElement[] rootBuses = infoVmds[i].GetProperty("rootBuses").EnumerateArray().ToArray();
             JsonElement[] apertures = vmds[i].GetProperty("apertures").EnumerateArray().ToArray();
-            Assert.Equal(2, apertures.Length);
+
+            // One MEMBAR1 and one MEMBAR2 aperture per root bus: "MEMBAR1", "MEMBAR2" with one root bus,
+            // "MEMBAR1/0", "MEMBAR2/0", "MEMBAR1/1", "MEMBAR2/1" with a second root bus.
+            string[] names = rootBuses.Length == 1
+                ? ["MEMBAR1", "MEMBAR2"]
+                : rootBuses.SelectMany(r => new[] { $"MEMBAR1/{r.GetProperty("index").GetInt32()}", $"MEMBAR2/{r.GetProperty("index").GetInt32()}" }).ToArray();
+            Assert.Equal(names, apertures.Select(a => a.GetProperty("name").GetString()!));
             foreach (JsonElement aperture in apertures)
             {
+                Assert.Equal(ApertureKeys, aperture.EnumerateObject().Select(p => p.Name));
                 string name = aperture.GetProperty("name").GetString()!;
-                JsonElement bar = infoVmds[i].GetProperty("bars").EnumerateArray().Single(b => b.GetProperty("role").GetString() == name);
+                string role = name.Split('/')[0];
+                int rootBus = aperture.GetProperty("rootBus").GetInt32();
+                JsonElement root = rootBuses.Single(r => r.GetProperty("index").GetInt32() == rootBus);
+                JsonElement bar = infoVmds[i].GetProperty("bars").EnumerateArray().Single(b => b.GetProperty("role").GetString() == role);
                 ulong barStart = bar.GetProperty("address").GetUInt64();
                 ulong barEnd = barStart + bar.GetProperty("size").GetUInt64();
                 ulong start = aperture.GetProperty("address").GetUInt64();
                 ulong size = aperture.GetProperty("size").GetUInt64();
+                Assert.True(size > 0, $"{name} is empty");
                 Assert.InRange(start, barStart, barEnd - 1);
-                Assert.Equal(barEnd, start + size);
+                Assert.InRange(start + size, start + 1, barEnd);
+
+                // The aperture is the part of the BAR that info gives its root bus.
+                string part = role == "MEMBAR1" ? "memBar1" : "memBar2";
+                Assert.Equal(barStart + root.GetProperty(part + "Offset").GetUInt64(), start);
+                Assert.Equal(root.GetProperty(part + "Size").GetUInt64(), size);
                 Assert.Equal(start - (ulong)aperture.GetProperty("offset").GetInt64(), aperture.GetProperty("busAddress").GetUInt64());
+            }
+
+            // The apertures of one BAR do not overlap, and together they end where the BAR ends.
+            foreach (IGrouping<string, JsonElement> sameBar in apertures.GroupBy(a => a.GetProperty("name").GetString()!.Split('/')[0]))
+            {
+                JsonElement bar = infoVmds[i].GetProperty("bars").EnumerateArray().Single(b => b.GetProperty("role").GetString() == sameBar.Key);
+                ulong barEnd = bar.GetProperty("address").GetUInt64() + bar.GetProperty("size").GetUInt64();
+                JsonElement[] parts = sameBar.OrderBy(a => a.GetProperty("address").GetUInt64()).ToArray();
+                Assert.Equal(rootBuses.Length, parts.Length);
+                for (int p = 1; p < parts.Length; p++)
+                {
+                    ulong previousEnd = parts[p - 1].GetProperty("address").GetUInt64() + parts[p - 1].GetProperty("size").GetUInt64();
+                    Assert.True(parts[p].GetProperty("address").GetUInt64() >= previousEnd, $"{parts[p].GetProperty("name")} overlaps {parts[p - 1].GetProperty("name")}");
+                }
+
+                Assert.Equal(barEnd, parts[^1].GetProperty("address").GetUInt64() + parts[^1].GetProperty("size").GetUInt64());
             }
         }
     }

@@ -42,14 +42,20 @@ public sealed class InfoCommandTests
             new("0000:5d:05.5", "201d", "10000", 0x00, 0x1f, 0x3aff_fc00_0000, true, 0xaa00_0000, 32 * MiB, 0x3aff_fff0_0000, 1 * MiB),
             new("0000:d7:05.5", "201d", "10001", 0x00, 0x1f, 0x3bff_fc00_0000, true, 0xee00_0000, 32 * MiB, 0x3bff_fff0_0000, 1 * MiB),
         ],
+
+        // Root bus 0 (e0-ef) is the VMD's bus range; root bus 1 (80-8f) is in rootBuses (SecondRootBusCommandTests).
+        ["arrowlake-s"] = [new("0000:00:0e.0", "ad0b", "10000", 0xe0, 0xef, 0x60_0000_0000, false, 0x5000_0000, 32 * MiB, 0x60_0200_0000, 16 * MiB)],
     };
 
     private static readonly string[] VmdKeys =
-        ["address", "vendorId", "deviceId", "name", "features", "domain", "busStart", "busEnd", "bars", "msix"];
+        ["address", "vendorId", "deviceId", "name", "features", "domain", "busStart", "busEnd", "bars", "msix", "rootBuses"];
 
     private static readonly string[] BarKeys = ["index", "role", "address", "size", "is64Bit", "prefetchable"];
 
     private static readonly string[] MsixKeys = ["count", "tableBar", "tableOffset", "pbaBar", "pbaOffset"];
+
+    private static readonly string[] RootBusKeys =
+        ["index", "busStart", "busEnd", "cfgBarBus", "busRange", "memBar1Offset", "memBar1Size", "memBar2Offset", "memBar2Size"];
 
     public static IEnumerable<object[]> VmdMachines() => Shell.VmdMachineNames();
 
@@ -104,6 +110,19 @@ public sealed class InfoCommandTests
             JsonElement msix = vmd.GetProperty("msix");
             Assert.Equal(MsixKeys, PropertyNames(msix));
             Assert.All(msix.EnumerateObject(), p => Assert.Equal(JsonValueKind.Number, p.Value.ValueKind));
+
+            JsonElement[] rootBuses = vmd.GetProperty("rootBuses").EnumerateArray().ToArray();
+            Assert.InRange(rootBuses.Length, 1, 2);
+            for (int i = 0; i < rootBuses.Length; i++)
+            {
+                JsonElement rootBus = rootBuses[i];
+                Assert.Equal(RootBusKeys, PropertyNames(rootBus));
+                Assert.Equal(i, rootBus.GetProperty("index").GetInt32());
+                Assert.All(rootBus.EnumerateObject().Where(p => p.Name != "busRange"), p => Assert.Equal(JsonValueKind.Number, p.Value.ValueKind));
+
+                // BUSRANGE is only read with a second root bus: a number then, null with one root bus.
+                Assert.Equal(rootBuses.Length == 2 ? JsonValueKind.Number : JsonValueKind.Null, rootBus.GetProperty("busRange").ValueKind);
+            }
         }
     }
 
@@ -140,6 +159,20 @@ public sealed class InfoCommandTests
             Assert.Equal(0, msix.GetProperty("tableOffset").GetInt64());
             Assert.Equal(4, msix.GetProperty("pbaBar").GetInt32());
             Assert.Equal(0x1000, msix.GetProperty("pbaOffset").GetInt64());
+
+            // Root bus 0 is the VMD's bus range and starts at relative bus 0 of CFGBAR; each root bus's MEMBAR parts
+            // lie inside the BAR, and the last root bus's parts end where the BAR ends.
+            JsonElement[] rootBuses = vmd.GetProperty("rootBuses").EnumerateArray().ToArray();
+            Assert.Equal(want.BusStart, rootBuses[0].GetProperty("busStart").GetInt32());
+            Assert.Equal(want.BusEnd, rootBuses[0].GetProperty("busEnd").GetInt32());
+            Assert.Equal(0, rootBuses[0].GetProperty("cfgBarBus").GetInt32());
+            Assert.Equal(0UL, rootBuses[0].GetProperty("memBar1Offset").GetUInt64());
+            AssertPartsFillTheBar(rootBuses, "memBar1", want.MemBar1Size);
+            AssertPartsFillTheBar(rootBuses, "memBar2", want.MemBar2Size);
+            if (rootBuses.Length == 1)
+            {
+                Assert.Equal(want.MemBar1Size, rootBuses[0].GetProperty("memBar1Size").GetUInt64());
+            }
         }
     }
 
@@ -255,6 +288,22 @@ public sealed class InfoCommandTests
     }
 
     private static string[] PropertyNames(JsonElement element) => element.EnumerateObject().Select(p => p.Name).ToArray();
+
+    /// <summary>The parts of one BAR (<paramref name="prefix"/> = memBar1 or memBar2) follow each other without overlap and the last ends at the BAR's end.</summary>
+    private static void AssertPartsFillTheBar(JsonElement[] rootBuses, string prefix, ulong barSize)
+    {
+        ulong end = 0;
+        foreach (JsonElement rootBus in rootBuses)
+        {
+            ulong offset = rootBus.GetProperty(prefix + "Offset").GetUInt64();
+            ulong size = rootBus.GetProperty(prefix + "Size").GetUInt64();
+            Assert.True(size > 0, $"{prefix} part of root bus {rootBus.GetProperty("index")} is empty");
+            Assert.True(offset >= end, $"{prefix} part of root bus {rootBus.GetProperty("index")} at +0x{offset:x} overlaps the part before it (ends at +0x{end:x})");
+            end = offset + size;
+        }
+
+        Assert.Equal(barSize, end);
+    }
 
     private static void AssertHexString(JsonElement element, int? digits)
     {

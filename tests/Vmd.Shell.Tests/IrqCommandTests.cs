@@ -25,6 +25,7 @@ public sealed class IrqCommandTests
         ["icelake-sp", Array.Empty<string>(), "remapped"],
         ["guest", Array.Empty<string>(), "remapped"],
         ["two-vmd", Array.Empty<string>(), "remapped"],
+        ["arrowlake-s", Array.Empty<string>(), "remapped"],
         ["tigerlake", new[] { "--mode", "remapped" }, "remapped"],
         ["icelake-sp", new[] { "--mode", "bypass" }, "bypass"],
         ["tigerlake", new[] { "--mode", "polling" }, "polling"],
@@ -95,6 +96,7 @@ public sealed class IrqCommandTests
     [InlineData("alderlake")]
     [InlineData("meteorlake")]
     [InlineData("guest")]
+    [InlineData("arrowlake-s")]
     public void Remapped_nvme_tests_on_client_machines_name_a_vmd_vector_from_2(string machine)
     {
         ShellResult result = Irq(machine, json: true, "--test");
@@ -187,6 +189,7 @@ public sealed class IrqCommandTests
     [InlineData("skylake-sp")]
     [InlineData("icelake-sp")]
     [InlineData("two-vmd")]
+    [InlineData("arrowlake-s")]
     public void Dispatch_counts_match_the_deliveries_and_nothing_is_spurious(string machine)
     {
         using JsonDocument json = Irq(machine, json: true, "--test").Json();

@@ -24,6 +24,7 @@ public sealed class LspciCommandTests
         [("guest", "10000")] = (0xc000_0000, 32 * MiB),
         [("two-vmd", "10000")] = (0xaa00_0000, 32 * MiB),
         [("two-vmd", "10001")] = (0xee00_0000, 32 * MiB),
+        [("arrowlake-s", "10000")] = (0x5000_0000, 32 * MiB),
     };
 
     /// <summary>How many NVMe drives each machine has behind its VMDs.</summary>
@@ -37,6 +38,7 @@ public sealed class LspciCommandTests
         ["icelake-sp"] = 3,
         ["guest"] = 1,
         ["two-vmd"] = 2,
+        ["arrowlake-s"] = 2,
     };
 
     private static readonly string[] FunctionKeys =
@@ -235,6 +237,7 @@ public sealed class LspciCommandTests
     public void Json_lspci_gives_every_nvme_behind_a_vmd_its_bar0_inside_membar1_and_its_bridge_window(string machine)
     {
         ShellResult result = Shell.Run("--machine", machine, "--json", "lspci");
+        using JsonDocument info = Shell.Run("--machine", machine, "--json", "info").Json();
 
         Assert.Equal(0, result.ExitCode);
         using JsonDocument json = result.Json();
@@ -254,6 +257,17 @@ public sealed class LspciCommandTests
             Assert.True(size > 0, $"{address}: BAR0 has size 0");
             Assert.True(cpu >= memBar1 && cpu + size <= memBar1 + memBar1Size, $"{address}: BAR0 {cpu:x} is outside MEMBAR1 {memBar1:x}");
             Assert.Equal(0UL, cpu % size);
+
+            // More precisely inside the part of MEMBAR1 that belongs to the drive's root bus (the whole BAR with one
+            // root bus; with a second root bus, the part below or from the MEMBAR1 split).
+            JsonElement vmd = info.RootElement.GetProperty("vmds").EnumerateArray()
+                .Single(v => v.GetProperty("domain").GetString() == address.Split(':')[0]);
+            Assert.Equal(memBar1, vmd.GetProperty("bars").EnumerateArray().Single(b => b.GetProperty("role").GetString() == "MEMBAR1").GetProperty("address").GetUInt64());
+            JsonElement rootBus = vmd.GetProperty("rootBuses").EnumerateArray()
+                .Single(r => Bus(address) >= r.GetProperty("busStart").GetInt32() && Bus(address) <= r.GetProperty("busEnd").GetInt32());
+            ulong part = memBar1 + rootBus.GetProperty("memBar1Offset").GetUInt64();
+            ulong partEnd = part + rootBus.GetProperty("memBar1Size").GetUInt64();
+            Assert.True(cpu >= part && cpu + size <= partEnd, $"{address}: BAR0 {cpu:x} is outside root bus {rootBus.GetProperty("index")}'s MEMBAR1 part {part:x}-{partEnd - 1:x}");
 
             ulong bus = bar0.GetProperty("busAddress").GetUInt64();
             JsonElement parent = functions.Single(f =>

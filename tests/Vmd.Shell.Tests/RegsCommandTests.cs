@@ -87,6 +87,7 @@ public sealed class RegsCommandTests
     [InlineData("icelake-sp", new[] { "memBar2Registers", "memBar2Registers" })]
     [InlineData("guest", new[] { "vendorCapability" })]
     [InlineData("two-vmd", new[] { "none", "none" })]
+    [InlineData("arrowlake-s", new[] { "none" })]
     public void Json_regs_parses_and_reports_the_shadow_source_of_each_vmd(string machine, string[] sources)
     {
         ShellResult result = Shell.Run("--json", "--machine", machine, "regs");

@@ -11,6 +11,7 @@ public sealed class ResetCommandTests
     [InlineData("alderlake", 2)]
     [InlineData("skylake-sp", 3)]
     [InlineData("icelake-sp", 3)]
+    [InlineData("arrowlake-s", 2)]
     public void Reset_brings_back_the_same_domain_and_every_drive_answers(string machine, int drives)
     {
         ShellResult result = Shell.Run("--machine", machine, "reset");

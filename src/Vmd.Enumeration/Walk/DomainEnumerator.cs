@@ -104,7 +104,7 @@ public sealed partial class DomainEnumerator
         return _functions.AsSpan(start, _rootEnd[index] - start);
     }
 
-    /// <summary>Highest bus number in use below root bus <paramref name="index"/> after the last walk (hot-plug reserves included).</summary>
+    /// <summary>Highest bus number in use below root bus <paramref name="index"/> after the last <see cref="Enumerate"/> (hot-plug reserves included; a re-scan does not change it).</summary>
     public int GetHighestBus(int index) => _rootHighestBus[index];
 
     /// <summary>The functions found, in address order (lspci's order).</summary>
