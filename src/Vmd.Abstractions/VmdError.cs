@@ -32,4 +32,7 @@ public enum VmdError
 
     /// <summary>No resource of the kind was left (bus numbers, aperture space, vectors).</summary>
     Exhausted,
+
+    /// <summary>Hardware did not do what was asked within the time the specification allows (e.g. a slot command).</summary>
+    Timeout,
 }

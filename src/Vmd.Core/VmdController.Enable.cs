@@ -87,6 +87,7 @@ public sealed partial class VmdController
 
     private void ReleaseDomain()
     {
+        ReleaseHotPlug();
         _domain = null;
         _enumerator = null;
         _assigner = null;

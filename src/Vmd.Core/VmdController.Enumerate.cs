@@ -103,12 +103,12 @@ public sealed partial class VmdController
     /// bus numbers and BARs; the list and fingerprint are as before and nothing is allocated); false when
     /// something did, and the list now shows the domain as it is.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The controller is not Enumerated.</exception>
+    /// <exception cref="InvalidOperationException">The controller is not Enumerated or later.</exception>
     public bool Rescan()
     {
         lock (_gate)
         {
-            if (State != VmdState.Enumerated)
+            if (State < VmdState.Enumerated)
             {
                 throw new InvalidOperationException($"Rescan needs state Enumerated; VMD {Endpoint.Address} is {State}.");
             }

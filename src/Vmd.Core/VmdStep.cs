@@ -20,4 +20,7 @@ public enum VmdStep
 
     /// <summary>Step 5: reset the domain and bring it back.</summary>
     Reset = 5,
+
+    /// <summary>Step 6: hot-plug slots (insertion, removal, LEDs).</summary>
+    HotPlug = 6,
 }

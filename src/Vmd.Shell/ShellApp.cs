@@ -29,6 +29,9 @@ internal static class ShellApp
                      [--mode remapped|bypass|polling] (default remapped)
           reset      steps 0-4, then a domain reset (secondary bus reset of each populated root port), and the
                      device list, fingerprint and an NVMe Identify on every drive checked afterwards
+          hotplug    steps 0-4 with hot-plug on, then one action on a slot and the device list's change:
+                     insert|remove|surprise-remove --slot ADDR (a slot's port, or a function in the slot)
+          led        steps 0-3, then a slot's LED: --slot ADDR [--set off|identify|fault|rebuild]
           machines   list the built-in simulated machines
 
         options:
@@ -93,6 +96,8 @@ internal static class ShellApp
                 "irq" => IrqCommand.Run(options, machine, loggers, output, error),
                 "reset" => NoExtraArguments(options, error) ?? ResetCommand.Run(options, machine, loggers, output, error),
                 "bringup" => NoExtraArguments(options, error) ?? BringupCommand.Run(options, machine, loggers, output, error),
+                "hotplug" => HotPlugCommand.Run(options, machine, loggers, output, error),
+                "led" => LedCommand.Run(options, machine, loggers, output, error),
                 _ => UnknownCommand(options.Command, error),
             };
         }
@@ -119,7 +124,7 @@ internal static class ShellApp
 
     private static int UnknownCommand(string command, TextWriter error)
     {
-        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, reset, machines");
+        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, reset, hotplug, led, machines");
         error.WriteLine("Run 'vmd --help' for usage.");
         return ExitCodes.Usage;
     }

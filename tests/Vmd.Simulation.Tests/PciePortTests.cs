@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
 using Vmd.Registers;
 using Vmd.Simulation.Devices;
 using Vmd.Simulation.Domain;
+using Vmd.Simulation.Functions;
+using Vmd.Simulation.Machines;
 
 namespace Vmd.Simulation.Tests;
 
@@ -79,7 +82,8 @@ public sealed class PciePortTests
     [Fact]
     public void Hot_add_raises_presence_and_link_state_changed_events()
     {
-        SimulatedMachine machine = TestHelpers.Machine("skylake-sp");
+        var time = new FakeTimeProvider();
+        SimulatedMachine machine = MachineCatalog.Create("skylake-sp", time);
         SimulatedVmd vmd = machine.Vmds[0];
         IMmioRegion cfgbar = TestHelpers.MapCfgBar(machine, vmd);
         PciePort rootPortD = Port(vmd, 3);
@@ -91,11 +95,15 @@ public sealed class PciePortTests
             rootPortD.HotAdd(new NvmeEndpoint(new NvmeOptions { VendorId = 0x8086, DeviceId = 0x0A54 }).Function);
         }
 
+        // Presence at once; the link trains first (SimulatedFunction.LinkTrainingTime), the drive answers after its readiness time.
+        Assert.Equal(PciExpressSlot.PresenceDetectState | PciExpressSlot.PresenceDetectChanged, cfgbar.Read16(status));
+        time.Advance(SimulatedFunction.DefaultLinkTrainingTime);
         ushort slotStatus = cfgbar.Read16(status);
         Assert.NotEqual(0, slotStatus & PciExpressSlot.PresenceDetectState);
         Assert.NotEqual(0, slotStatus & PciExpressSlot.PresenceDetectChanged);
         Assert.NotEqual(0, slotStatus & PciExpressSlot.DataLinkLayerStateChanged);
         Assert.NotEqual(0, cfgbar.Read16(link) & PciExpressCapability.DataLinkLayerLinkActive);
+        time.Advance(SimulatedFunction.DefaultReadinessTime);
         Assert.Equal(0x0A54_8086u, cfgbar.Read32((nuint)Ecam.Offset(7, 0, 0, 0)));
 
         cfgbar.Write16(status, slotStatus);

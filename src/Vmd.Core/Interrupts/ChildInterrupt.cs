@@ -44,5 +44,6 @@ public sealed class ChildInterrupt
 
     internal MsiController? Msi { get; }
 
-    internal bool Detached { get; set; }
+    /// <summary>True once the route was detached (by <see cref="VmdController.DetachInterrupt"/>, a removal, a reset or shutdown): its handler will not run again.</summary>
+    public bool Detached { get; internal set; }
 }

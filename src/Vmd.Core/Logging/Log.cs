@@ -92,4 +92,32 @@ internal static partial class Log
     [LoggerMessage(EventId = 1053, Level = LogLevel.Warning,
         Message = "VMD {Endpoint}: {Function} did not come back after its function-level reset ({Outcome})")]
     internal static partial void FunctionLevelResetFailed(ILogger logger, PciAddress endpoint, PciAddress function, string outcome);
+
+    [LoggerMessage(EventId = 1060, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: hot-plug enabled on {Slots} slot(s)")]
+    internal static partial void HotPlugEnabled(ILogger logger, PciAddress endpoint, int slots);
+
+    [LoggerMessage(EventId = 1061, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: slot {PhysicalSlot} ({Port}): card inserted, {Functions} function(s) added")]
+    internal static partial void SlotInserted(ILogger logger, PciAddress endpoint, PciAddress port, int physicalSlot, int functions);
+
+    [LoggerMessage(EventId = 1062, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: slot {PhysicalSlot} ({Port}): {Functions} function(s) removed (surprise: {Surprise})")]
+    internal static partial void SlotRemoved(ILogger logger, PciAddress endpoint, PciAddress port, int physicalSlot, int functions, bool surprise);
+
+    [LoggerMessage(EventId = 1063, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: slot {PhysicalSlot} ({Port}): insertion failed: {Reason}")]
+    internal static partial void SlotInsertionFailed(ILogger logger, PciAddress endpoint, PciAddress port, int physicalSlot, string reason);
+
+    [LoggerMessage(EventId = 1064, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: slot {PhysicalSlot} ({Port}) did not complete a Slot Control command within 1 s")]
+    internal static partial void SlotCommandTimeout(ILogger logger, PciAddress endpoint, PciAddress port, int physicalSlot);
+
+    [LoggerMessage(EventId = 1065, Level = LogLevel.Information,
+        Message = "VMD {Endpoint}: slot {Port} is polled: {Reason}")]
+    internal static partial void SlotPolled(ILogger logger, PciAddress endpoint, PciAddress port, string reason);
+
+    [LoggerMessage(EventId = 1066, Level = LogLevel.Debug,
+        Message = "VMD {Endpoint}: slot {Port} LED set to {State}")]
+    internal static partial void SlotLedSet(ILogger logger, PciAddress endpoint, PciAddress port, string state);
 }

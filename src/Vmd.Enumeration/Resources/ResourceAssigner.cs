@@ -67,6 +67,7 @@ public sealed partial class ResourceAssigner
     private ulong[] _apertureFirst = [];
     private ulong[] _apertureLast = [];
     private ulong[] _bytesUsed = [];
+    private PciFunction? _subtreeRoot;
     private ulong _largestBelow4GiB;
     private ulong _largestAnywhere;
 
@@ -139,6 +140,30 @@ public sealed partial class ResourceAssigner
         return Enable(functions, apertures.Length);
     }
 
+    /// <summary>
+    /// Assigns the functions below <paramref name="bridge"/> (after a hot insertion) inside the bridge's existing memory
+    /// window, given as <paramref name="window"/>: the functions whose parent is the bridge are placed as if on a root
+    /// bus whose only aperture is that window, everything deeper as usual. The bridge itself is not written, so its
+    /// window and its neighbours stay as they are; what does not fit stays unassigned with its reason.
+    /// </summary>
+    /// <param name="bridge">The slot's port; its window was sized and placed by the full assignment (hot-plug reserve).</param>
+    /// <param name="functions">The functions below it in walk order (as <c>DomainEnumerator.EnumerateBelow</c> returns them).</param>
+    /// <param name="window">The bridge's non-prefetchable window as CPU range and bus offset.</param>
+    /// <exception cref="ArgumentException">A function's parent is neither the bridge nor listed before it.</exception>
+    public AssignmentResult AssignBelow(PciFunction bridge, ReadOnlySpan<PciFunction> functions, Aperture window)
+    {
+        ArgumentNullException.ThrowIfNull(bridge);
+        _subtreeRoot = bridge;
+        try
+        {
+            return Assign(functions, [window]);
+        }
+        finally
+        {
+            _subtreeRoot = null;
+        }
+    }
+
     private void EnsureCapacity(int functions, int apertures)
     {
         if (_parent.Length < functions)
@@ -180,7 +205,7 @@ public sealed partial class ResourceAssigner
             _lastChild[i] = -1;
             _nextSibling[i] = -1;
             PciFunction? parent = function.Parent;
-            if (parent is null)
+            if (parent is null || ReferenceEquals(parent, _subtreeRoot))
             {
                 _parent[i] = -1;
                 continue;

@@ -20,15 +20,20 @@ namespace Vmd.Simulation.Devices;
 /// <see cref="SimulatedFunction.SecondaryBusResets"/>.
 /// </para>
 /// <para>
-/// A hot-plug capable slot without No Command Completed Support reports Command Completed after every
-/// Slot Control write, at once (the simulated controller has no latency).
+/// A hot-plug slot (see <c>PciePort.Slot.cs</c> and <c>PciePort.Events.cs</c>) models presence detect with contact
+/// bounce, link training after insertion or power-on, the power controller, the indicators, Command Completed after
+/// every Slot Control write (without No Command Completed Support) and the hot-plug interrupt message. Functions
+/// plugged straight into <see cref="SecondaryBus"/> (as a machine is built) are present with the link up at once.
 /// </para>
 /// </remarks>
-public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctionResetListener
+public sealed partial class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctionResetListener, IDownstreamLink
 {
     private readonly ushort _pcie;
     private readonly bool _reportsLinkActive;
     private readonly bool _hasSlot;
+    private readonly bool _hotPlugCapable;
+    private readonly bool _hasPowerController;
+    private readonly bool _hasAttentionButton;
     private readonly bool _completesCommands;
     private readonly uint _linkSpeedAndWidth;
 
@@ -37,8 +42,11 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctio
         PortType = type;
         bool downstream = type != PciExpressPortType.SwitchUpstreamPort;
         _hasSlot = downstream && options.SlotImplemented;
+        _hotPlugCapable = _hasSlot && options.HotPlugCapable;
+        _hasPowerController = _hasSlot && options.PowerControllerPresent;
+        _hasAttentionButton = _hasSlot && options.AttentionButtonPresent;
         _reportsLinkActive = downstream && options.DataLinkLayerActiveReporting;
-        _completesCommands = _hasSlot && options.HotPlugCapable && !options.NoCommandCompletedSupport;
+        _completesCommands = _hotPlugCapable && !options.NoCommandCompletedSupport;
         _linkSpeedAndWidth = (options.MaxLinkSpeed & PciExpressLink.SpeedMask) | (((uint)options.MaxLinkWidth << PciExpressLink.WidthShift) & PciExpressLink.WidthMask);
 
         FunctionBuilder builder = new FunctionBuilder(HeaderType.Bridge)
@@ -68,12 +76,15 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctio
         if (downstream)
         {
             SecondaryBus.Listener = this;
-            UpdateLinkState();
+            Function.DownstreamLink = this;
+            Refresh(raiseEvents: false);
         }
 
-        if (_completesCommands)
+        if (_hasSlot)
         {
-            Function.SetWriteHook(this, (ushort)(_pcie + PciExpressCapability.SlotControl), 2);
+            // Slot Control and Slot Status share a dword: control writes are commands, status writes clear events,
+            // and both can change the hot-plug interrupt condition.
+            Function.SetWriteHook(this, (ushort)(_pcie + PciExpressCapability.SlotControl), 4);
         }
     }
 
@@ -91,10 +102,10 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctio
 
     /// <summary>
     /// True when something is plugged into the link below a root or downstream port and the link is trained: not held
-    /// down by Secondary Bus Reset, and past <see cref="SimulatedFunction.LinkTrainingTime"/> since it was cleared
-    /// (as of the last configuration access to the port).
+    /// down by Secondary Bus Reset or a slot powered off, and past link training after reset, insertion or power-on
+    /// (as of the last configuration access to the port or below it, or <see cref="Update"/>).
     /// </summary>
-    public bool IsLinkUp => PortType != PciExpressPortType.SwitchUpstreamPort && SecondaryBus.Count > 0 && Function.SecondaryLinkUp;
+    public bool IsLinkUp => PortType != PciExpressPortType.SwitchUpstreamPort && _linkUp;
 
     /// <summary>Creates a root port (PCIe port type 4).</summary>
     public static PciePort CreateRootPort(PciePortOptions options) => new(Require(options), PciExpressPortType.RootPort);
@@ -113,62 +124,45 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctio
         return port is not null;
     }
 
-    /// <summary>
-    /// Hot-inserts <paramref name="function"/> into the link: presence and DLL Link Active go up and the slot
-    /// reports Presence Detect Changed and Data Link Layer State Changed (RW1C) when it has them.
-    /// Call it under <c>SimulatedMachine.SyncRoot</c> when other threads use the machine.
-    /// </summary>
-    public void HotAdd(SimulatedFunction function, int functionNumber = 0)
-    {
-        RequireLink();
-        bool wasUp = IsLinkUp;
-        SecondaryBus.Add(0, functionNumber, function);
-        if (!wasUp)
-        {
-            RaiseSlotEvents();
-        }
-    }
+    bool IDownstreamLink.PassesRequests => _linkUp;
 
-    /// <summary>
-    /// Surprise-removes every function on the link (they read all-ones from then on) and raises the same slot
-    /// events; returns false when the link was already empty. Call it under <c>SimulatedMachine.SyncRoot</c>
-    /// when other threads use the machine.
-    /// </summary>
-    public bool HotRemove()
-    {
-        RequireLink();
-        if (SecondaryBus.Count == 0)
-        {
-            return false;
-        }
-
-        while (SecondaryBus.Count > 0)
-        {
-            SecondaryBus.GetAt(0, out int device, out int functionNumber);
-            SecondaryBus.Remove(device, functionNumber);
-        }
-
-        RaiseSlotEvents();
-        return true;
-    }
+    void IDownstreamLink.Settle(long now) => Settle(now);
 
     void IConfigWriteHook.OnConfigWrite(SimulatedFunction function, ushort offset, int width, uint value)
     {
         ushort slotControl = (ushort)(_pcie + PciExpressCapability.SlotControl);
         if (offset <= slotControl + 1 && offset + width > slotControl)
         {
-            SetSlotStatusBits(PciExpressSlot.CommandCompleted);
+            OnSlotControlWritten();
         }
+
+        // Enabling an event (or HPIE) while its status bit is set, or clearing the last pending event, changes the
+        // condition the hot-plug interrupt message is sent on.
+        EvaluateInterrupt();
     }
 
-    void IBusOccupancyListener.OnOccupancyChanged(SimulatedBus bus) => UpdateLinkState();
+    void IBusOccupancyListener.OnOccupancyChanged(SimulatedBus bus)
+    {
+        if (_hotPlugging)
+        {
+            return;
+        }
+
+        // Plugged straight into the bus (a machine being built): present and trained at once, no events.
+        _presence = bus.Count > 0;
+        _togglesLeft = 0;
+        _trainingPending = false;
+        Refresh(raiseEvents: false);
+    }
 
     void IFunctionResetListener.OnFunctionReset(SimulatedFunction function)
     {
-        if (PortType != PciExpressPortType.SwitchUpstreamPort)
+        if (PortType == PciExpressPortType.SwitchUpstreamPort)
         {
-            UpdateLinkState();
+            return;
         }
+
+        OnPortReset();
     }
 
     void IFunctionResetListener.OnLinkStateChanged(SimulatedFunction function)
@@ -178,16 +172,10 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctio
             return;
         }
 
-        ushort linkStatusOffset = (ushort)(_pcie + PciExpressCapability.LinkStatus);
-        bool wasActive = (Function.Read16(linkStatusOffset) & PciExpressCapability.DataLinkLayerLinkActive) != 0;
-        UpdateLinkState();
-        bool active = (Function.Read16(linkStatusOffset) & PciExpressCapability.DataLinkLayerLinkActive) != 0;
+        OnSecondaryResetChanged();
 
         // PCIe Base §7.5.3.11: Data Link Layer State Changed is set whenever DLL Link Active changes.
-        if (wasActive != active && _hasSlot && _reportsLinkActive)
-        {
-            SetSlotStatusBits(PciExpressSlot.DataLinkLayerStateChanged);
-        }
+        Refresh(raiseEvents: true);
     }
 
     private static PciePortOptions Require(PciePortOptions options)
@@ -263,19 +251,26 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctio
         return pcie;
     }
 
-    private void UpdateLinkState()
+    /// <summary>
+    /// Recomputes Link Status and Presence Detect State from the slot's state: the link is up when a card is present,
+    /// presence has settled, the slot is powered, training after insertion or power-on is over and Secondary Bus Reset
+    /// neither holds it nor is still training it. With <paramref name="raiseEvents"/>, a change of DLL Link Active sets
+    /// Data Link Layer State Changed on a slot that reports it (and may send the hot-plug interrupt).
+    /// </summary>
+    private void Refresh(bool raiseEvents)
     {
         bool present = SecondaryBus.Count > 0;
-        bool up = present && Function.SecondaryLinkUp;
+        bool powered = IsSlotPowered;
+        bool up = present && powered && !_trainingPending && Function.SecondaryLinkUp;
         ushort linkStatusOffset = (ushort)(_pcie + PciExpressCapability.LinkStatus);
         uint linkStatus = Function.Read16(linkStatusOffset) & ~(PciExpressLink.WidthMask | PciExpressCapability.DataLinkLayerLinkActive | PciExpressLink.LinkTraining);
         if (up)
         {
             linkStatus |= _linkSpeedAndWidth | (_reportsLinkActive ? PciExpressCapability.DataLinkLayerLinkActive : 0u);
         }
-        else if (present && !Function.IsSecondaryResetAsserted)
+        else if (present && powered && _togglesLeft == 0 && !Function.IsSecondaryResetAsserted)
         {
-            // Secondary Bus Reset was cleared and the link is training (Link Status bit 11).
+            // The card's presence has settled and nothing holds the link down: the LTSSM is training (Link Status bit 11).
             linkStatus |= PciExpressLink.LinkTraining;
         }
 
@@ -284,22 +279,15 @@ public sealed class PciePort : IConfigWriteHook, IBusOccupancyListener, IFunctio
         {
             ushort slotStatusOffset = (ushort)(_pcie + PciExpressCapability.SlotStatus);
             uint slotStatus = Function.Read16(slotStatusOffset) & ~(uint)PciExpressSlot.PresenceDetectState;
-            Function.Set16(slotStatusOffset, (ushort)(slotStatus | (up ? PciExpressSlot.PresenceDetectState : 0u)));
+            Function.Set16(slotStatusOffset, (ushort)(slotStatus | (_presence ? PciExpressSlot.PresenceDetectState : 0u)));
         }
-    }
 
-    private void RaiseSlotEvents()
-    {
-        if (_hasSlot)
+        bool changed = up != _linkUp;
+        _linkUp = up;
+        if (changed && raiseEvents && _hasSlot && _reportsLinkActive)
         {
-            SetSlotStatusBits((ushort)(PciExpressSlot.PresenceDetectChanged | (_reportsLinkActive ? PciExpressSlot.DataLinkLayerStateChanged : 0)));
+            SetSlotEvent(PciExpressSlot.DataLinkLayerStateChanged);
         }
-    }
-
-    private void SetSlotStatusBits(ushort bits)
-    {
-        ushort offset = (ushort)(_pcie + PciExpressCapability.SlotStatus);
-        Function.Set16(offset, (ushort)(Function.Read16(offset) | bits));
     }
 
     private void RequireLink()

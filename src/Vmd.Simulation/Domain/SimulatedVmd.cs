@@ -15,7 +15,7 @@ namespace Vmd.Simulation.Domain;
 /// 0xFEEx_xxxx are remapped onto its own MSI-X entries or bypass it, as VMCONFIG bit 1 says. Plug root ports and other root-bus functions into <see cref="RootBus"/>.
 /// </summary>
 /// <remarks>Accesses through the machine's ports are serialised by the machine's lock; reading these properties from tests is safe when no other thread is driving the machine.</remarks>
-public sealed class SimulatedVmd
+public sealed partial class SimulatedVmd
 {
     private const int MaxBusNumber = 255;
     private const ulong AddressMask = ~0xFUL;

@@ -119,14 +119,16 @@ public sealed partial class SimulatedFunction
 
     /// <summary>
     /// Whether a configuration request reaching this function now is answered. Records the first request below a
-    /// bridge after its Secondary Bus Reset and finishes link training and readiness waits that have elapsed.
+    /// bridge after its Secondary Bus Reset and finishes link training, slot events and readiness waits that have
+    /// elapsed; a request below a port whose link is down is not answered (the port completes it as Unsupported Request).
     /// </summary>
     internal bool AcceptsConfig(TimeProvider time)
     {
         long now = time.GetTimestamp();
         SettleLink(now);
-        RecordRequestBelowBridges(now);
-        return IsResponding(now);
+        DownstreamLink?.Settle(now);
+        bool reachable = RecordRequestBelowBridges(now);
+        return reachable && IsResponding(now);
     }
 
     /// <summary>Whether memory requests reach the function's BARs now: it is out of reset, ready and in D0.</summary>
@@ -300,16 +302,20 @@ public sealed partial class SimulatedFunction
         }
     }
 
-    /// <summary>Notes the first request after deassert in the record of every bridge above that is waiting for one.</summary>
-    private void RecordRequestBelowBridges(long now)
+    /// <summary>
+    /// Notes the first request after deassert in the record of every bridge above that is waiting for one, and lets the
+    /// link model of every port above catch up; false when one of those links is down.
+    /// </summary>
+    private bool RecordRequestBelowBridges(long now)
     {
+        bool reachable = true;
         SimulatedFunction current = this;
         for (int depth = 0; depth < Domain.DomainRouter.MaxDepth; depth++)
         {
             SimulatedFunction? bridge = current.ParentBus?.UpstreamBridge;
             if (bridge is null)
             {
-                return;
+                return reachable;
             }
 
             List<SecondaryBusResetRecord> resets = bridge._resets;
@@ -319,8 +325,16 @@ public sealed partial class SimulatedFunction
             }
 
             bridge.SettleLink(now);
+            if (bridge.DownstreamLink is IDownstreamLink link)
+            {
+                link.Settle(now);
+                reachable &= link.PassesRequests;
+            }
+
             current = bridge;
         }
+
+        return reachable;
     }
 
     private TimeProvider Time() => UpstreamPath.FindFabric(this)?.Time ?? TimeProvider.System;

@@ -65,18 +65,26 @@ public sealed class SimulatedHostConfigSpace : IConfigSpace
     private uint Read(PciAddress address, ushort offset, int width)
     {
         CheckAccess(offset, width);
+        uint value;
         lock (_fabric.Sync)
         {
             SimulatedFunction? function = Resolve(address, offset);
-            uint value = function is null ? (uint)AccessWidth.AllOnes(width) : width switch
+            value = function is null ? (uint)AccessWidth.AllOnes(width) : width switch
             {
                 1 => function.Read8(offset),
                 2 => function.Read16(offset),
                 _ => function.Read32(offset),
             };
             _fabric.RecordConfig(ConfigAccessSource.Host, address, offset, width, value, write: false, function is not null, null);
-            return value;
         }
+
+        // A read may have brought a slot event due (a port in the host segment), which may have sent a hot-plug message.
+        if (_fabric.RootComplex.HasQueued)
+        {
+            _fabric.RootComplex.DeliverQueued();
+        }
+
+        return value;
     }
 
     private void Write(PciAddress address, ushort offset, int width, uint value)

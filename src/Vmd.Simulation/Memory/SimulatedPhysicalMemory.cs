@@ -169,6 +169,7 @@ public sealed class SimulatedPhysicalMemory : IMmioMapper
 
     internal ulong ReadPhysical(ulong physicalAddress, int width)
     {
+        ulong value;
         lock (_fabric.Sync)
         {
             if (_fabric.Ram.Contains(physicalAddress, (ulong)width))
@@ -177,10 +178,18 @@ public sealed class SimulatedPhysicalMemory : IMmioMapper
             }
 
             _fabric.Counters.CountMmio(write: false);
-            return _fabric.TryDecodeHostMemory(physicalAddress, out IMemoryTarget? target, out ulong offset) && target is not null
+            value = _fabric.TryDecodeHostMemory(physicalAddress, out IMemoryTarget? target, out ulong offset) && target is not null
                 ? target.Read(offset, width)
                 : AccessWidth.AllOnes(width);
         }
+
+        // A configuration read may have brought a slot event due (presence bounce, link up) that sent a hot-plug message.
+        if (_fabric.RootComplex.HasQueued)
+        {
+            _fabric.RootComplex.DeliverQueued();
+        }
+
+        return value;
     }
 
     internal void WritePhysical(ulong physicalAddress, int width, ulong value)

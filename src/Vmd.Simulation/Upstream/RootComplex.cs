@@ -48,6 +48,12 @@ internal sealed class RootComplex
         return true;
     }
 
+    /// <summary>
+    /// True when messages wait for <see cref="DeliverQueued"/>. Read without the lock as a cheap hint: a thread always
+    /// sees the messages it queued itself, and those are the ones it must deliver after its access.
+    /// </summary>
+    public bool HasQueued => _queue.Count > 0;
+
     /// <summary>Accepts an interrupt message for the host controller (delivered by <see cref="DeliverQueued"/>).</summary>
     public InterruptOutcome Deliver(MsiMessage message)
     {

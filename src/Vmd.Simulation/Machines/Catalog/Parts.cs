@@ -106,9 +106,13 @@ internal static class Parts
         });
 
     /// <summary>An Intel data-centre drive (8086:0a54), MSI-X table at 0x2000 and PBA at 0x3000 of BAR0. Identify strings are illustrative.</summary>
-    public static NvmeEndpoint IntelNvme(ulong bar0, ulong serial) =>
-        new(new NvmeOptions
+    public static NvmeEndpoint IntelNvme(ulong bar0, ulong serial) => new(IntelNvmeOptions(bar0, serial));
+
+    /// <summary>The options behind <see cref="IntelNvme"/>; <paramref name="command"/> is the Command register as firmware left it.</summary>
+    public static NvmeOptions IntelNvmeOptions(ulong bar0, ulong serial, ushort command = 0x0006) =>
+        new()
         {
+            Command = command,
             VendorId = Intel,
             DeviceId = 0x0A54,
             SubsystemVendorId = Intel,
@@ -121,7 +125,7 @@ internal static class Parts
             MaxLinkSpeed = 3,
             ModelNumber = "INTEL SSDPE2KX010T8",
             FirmwareRevision = "VDV10131",
-        });
+        };
 
     /// <summary>A plain function of a multi-function server IIO device (VT-d, RAS, …) that shares a device number with a VMD.</summary>
     public static SimulatedFunction IioFunction(ushort deviceId) =>
