@@ -194,4 +194,21 @@ public sealed class HotPlugEventTests
         Assert.True(bar0 >= part.CpuBase && bar0 + drive.Bars[0].Size <= part.CpuBase + part.Length, $"BAR0 {bar0:x} outside root bus 1's MEMBAR1 part");
         DomainInvariants.Check(vmd);
     }
+
+    [Fact]
+    public void After_a_domain_reset_slot_interrupts_and_insertion_still_work()
+    {
+        var (machine, vmd, events) = HotPlugTests.Routed(interrupts: true);
+        ulong fingerprint = vmd.Fingerprint;
+
+        Assert.True(vmd.Reset().Restored);
+        Assert.Equal(0, vmd.ProcessHotPlugEvents()); // the resets' link events find every drive still there
+        Assert.Equal(fingerprint, vmd.Fingerprint);
+        long interrupts = Slot(vmd, PortD).Interrupts;
+        machine.Vmds[0].FindSlot(4)!.HotAdd(SpareDrives.IntelNvme(0x7D));
+
+        Assert.True(Slot(vmd, PortD).Interrupts > interrupts, "the slot's interrupt was re-attached by the reset");
+        Assert.Equal(1, vmd.ProcessHotPlugEvents());
+        Assert.Equal(HotPlugEventKind.Inserted, Assert.Single(events).Kind);
+    }
 }

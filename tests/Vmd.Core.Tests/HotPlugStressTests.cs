@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Vmd.Core.HotPlug;
 using Vmd.Core.Interrupts;
@@ -15,7 +16,7 @@ namespace Vmd.Core.Tests;
 /// from a second thread — after which bus numbers, aperture space and vectors are as they were, the other drives got
 /// every interrupt, and no handler of a removed drive ran after its removal completed.
 /// </summary>
-public sealed class HotPlugStressTests
+public sealed class HotPlugStressTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Cycles = 1000;
 
@@ -86,6 +87,7 @@ public sealed class HotPlugStressTests
         hammer.Start();
 
         var removedSinks = new List<CountingSink>();
+        DateTimeOffset start = machine.TimeProvider.GetUtcNow();
         long expectedHardware = 0;
         try
         {
@@ -165,6 +167,10 @@ public sealed class HotPlugStressTests
         }
 
         Assert.True(Interlocked.Read(ref dispatched) > 0);
+        output.WriteLine($"{Cycles} cycles ({Cycles / 2} orderly, {Cycles / 2} surprise); {events.Count} events; "
+            + $"hardware interrupts per other drive >= {expectedHardware} (got {string.Join(", ", others.ConvertAll(o => o.Sink.Count))}); "
+            + $"dispatches from the second thread {Interlocked.Read(ref dispatched)}; handlers run after removal {removedSinks.ConvertAll(r => r.CallsAfterRemoval).Sum()}; "
+            + $"vector users {vmd.Vectors.TotalUsers}/{vectorUsers}; fingerprint {vmd.Fingerprint:x16}/{fingerprint:x16}; simulated time {machine.TimeProvider.GetUtcNow() - start:g}");
         Assert.Equal(2 * Cycles + (Cycles / 2), events.Count); // inserted + removed per cycle, and Removing for the orderly half
     }
 
