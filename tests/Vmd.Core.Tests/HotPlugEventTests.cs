@@ -20,18 +20,7 @@ public sealed class HotPlugEventTests
 {
     private static readonly PciAddress PortD = PciAddress.Parse("10000:00:03.0");
 
-    private static PciFunction Find(VmdController vmd, PciAddress address)
-    {
-        foreach (PciFunction function in vmd.Functions)
-        {
-            if (function.Address == address)
-            {
-                return function;
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"{address} is not in the device list");
-    }
+    private static PciFunction Find(VmdController vmd, PciAddress address) => TestDrives.Find(vmd, address);
 
     private static VmdSlot Slot(VmdController vmd, PciAddress port)
     {

@@ -174,16 +174,5 @@ public sealed class HotPlugStressTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Equal(2 * Cycles + (Cycles / 2), events.Count); // inserted + removed per cycle, and Removing for the orderly half
     }
 
-    private static PciFunction Find(VmdController vmd, PciAddress address)
-    {
-        foreach (PciFunction function in vmd.Functions)
-        {
-            if (function.Address == address)
-            {
-                return function;
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"{address} is not in the device list");
-    }
+    private static PciFunction Find(VmdController vmd, PciAddress address) => TestDrives.Find(vmd, address);
 }

@@ -43,32 +43,9 @@ public sealed class HotPlugTests
     internal static SimulatedFunction SpareDrive(ulong serial = 0x5350_4152_4501) =>
         new NvmeEndpoint(new NvmeOptions { VendorId = 0x8086, DeviceId = 0x0A54, SerialNumber = serial, Command = 0 }).Function;
 
-    private static PciFunction Find(VmdController vmd, PciAddress address)
-    {
-        foreach (PciFunction function in vmd.Functions)
-        {
-            if (function.Address == address)
-            {
-                return function;
-            }
-        }
+    private static PciFunction Find(VmdController vmd, PciAddress address) => TestDrives.Find(vmd, address);
 
-        throw new Xunit.Sdk.XunitException($"{address} is not in the device list");
-    }
-
-    private static IdentifyResult Identify(SimulatedMachine machine, VmdController vmd, PciFunction drive)
-    {
-        ulong address = machine.PhysicalMemory.AllocateDma(0x3000);
-        Assert.True(machine.Memory.TryMap(address, 0x3000, out IMmioRegion? region));
-        try
-        {
-            return NvmeIdentifyProbe.Run(vmd, machine.Memory, drive, new DmaBuffer(address, region), machine.TimeProvider);
-        }
-        finally
-        {
-            machine.Memory.Unmap(region);
-        }
-    }
+    private static IdentifyResult Identify(SimulatedMachine machine, VmdController vmd, PciFunction drive) => TestDrives.Identify(machine, vmd, drive);
 
     [Fact]
     public void Slots_are_the_hot_plug_capable_ports_with_their_capabilities()

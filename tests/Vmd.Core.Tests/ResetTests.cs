@@ -25,19 +25,7 @@ public sealed class ResetTests
         return (machine, vmd, time);
     }
 
-    private static IdentifyResult Identify(SimulatedMachine machine, VmdController vmd, PciFunction drive)
-    {
-        ulong address = machine.PhysicalMemory.AllocateDma(0x3000);
-        Assert.True(machine.Memory.TryMap(address, 0x3000, out IMmioRegion? region));
-        try
-        {
-            return NvmeIdentifyProbe.Run(vmd, machine.Memory, drive, new DmaBuffer(address, region), machine.TimeProvider);
-        }
-        finally
-        {
-            machine.Memory.Unmap(region);
-        }
-    }
+    private static IdentifyResult Identify(SimulatedMachine machine, VmdController vmd, PciFunction drive) => TestDrives.Identify(machine, vmd, drive);
 
     private static List<PciFunction> Drives(VmdController vmd)
     {

@@ -30,32 +30,9 @@ public sealed class SecondRootBusTests
         return (MachineCatalog.Create(name, time), new VmdHostOptions { TimeProvider = time });
     }
 
-    private static PciFunction Find(VmdController vmd, PciAddress address)
-    {
-        foreach (PciFunction function in vmd.Functions)
-        {
-            if (function.Address == address)
-            {
-                return function;
-            }
-        }
+    private static PciFunction Find(VmdController vmd, PciAddress address) => TestDrives.Find(vmd, address);
 
-        throw new Xunit.Sdk.XunitException($"{address} is not in the device list");
-    }
-
-    private static IdentifyResult Identify(SimulatedMachine machine, VmdController vmd, PciFunction drive)
-    {
-        ulong address = machine.PhysicalMemory.AllocateDma(0x3000);
-        Assert.True(machine.Memory.TryMap(address, 0x3000, out IMmioRegion? region));
-        try
-        {
-            return NvmeIdentifyProbe.Run(vmd, machine.Memory, drive, new DmaBuffer(address, region), machine.TimeProvider);
-        }
-        finally
-        {
-            machine.Memory.Unmap(region);
-        }
-    }
+    private static IdentifyResult Identify(SimulatedMachine machine, VmdController vmd, PciFunction drive) => TestDrives.Identify(machine, vmd, drive);
 
     private static bool Inside(Aperture aperture, ulong cpu, ulong size) =>
         cpu >= aperture.CpuBase && cpu + size - 1 <= aperture.CpuBase + aperture.Length - 1;
