@@ -37,6 +37,12 @@ internal static class HotPlugCommand
                     return ExitCodes.Usage;
                 }
 
+                if (slotText is not null)
+                {
+                    error.WriteLine("vmd: --slot was given twice; 'hotplug' acts on one slot");
+                    return ExitCodes.Usage;
+                }
+
                 slotText = options.Arguments[++i];
             }
             else if (action is null && argument is "insert" or "remove" or "surprise-remove")
@@ -50,9 +56,15 @@ internal static class HotPlugCommand
             }
         }
 
-        if (action is null || slotText is null)
+        if (action is null)
         {
-            error.WriteLine($"vmd: 'hotplug' needs an action ({Actions}) and --slot ADDR");
+            error.WriteLine($"vmd: 'hotplug' needs an action: {Actions}");
+            return ExitCodes.Usage;
+        }
+
+        if (slotText is null)
+        {
+            error.WriteLine($"vmd: 'hotplug {action}' needs --slot ADDR (a slot's port, or a function in the slot)");
             return ExitCodes.Usage;
         }
 

@@ -30,6 +30,12 @@ internal static class LedCommand
 
             if (argument == "--slot")
             {
+                if (slotText is not null)
+                {
+                    error.WriteLine("vmd: --slot was given twice; 'led' acts on one slot");
+                    return ExitCodes.Usage;
+                }
+
                 slotText = options.Arguments[++i];
             }
             else if (argument == "--set")
@@ -74,7 +80,12 @@ internal static class LedCommand
             return ExitCodes.Usage;
         }
 
-        vmd.TryGetSlotLed(slot.Port, out SlotLedState before);
+        if (!vmd.TryGetSlotLed(slot.Port, out SlotLedState before))
+        {
+            error.WriteLine($"vmd: slot {slot.Port} went away during the bring-up");
+            return ExitCodes.StepFailed;
+        }
+
         if (wanted is { } state && !vmd.TrySetSlotLed(slot.Port, state))
         {
             error.WriteLine($"vmd: {vmd.LastFailure}");

@@ -91,7 +91,7 @@ internal static class SlotTarget
         return false;
     }
 
-    /// <summary>"slot 1 10000:00:00.0 (empty), slot 3 10000:00:02.0 (occupied)", filtered by occupancy when given.</summary>
+    /// <summary>"slot 1 10000:00:00.0 (empty), slot 3 10000:00:02.0 (occupied)"; filtered by occupancy when given, then without the state.</summary>
     public static string List(VmdController vmd, bool? occupied)
     {
         var text = new StringBuilder();
@@ -103,8 +103,12 @@ internal static class SlotTarget
             }
 
             text.Append(text.Length == 0 ? string.Empty : ", ")
-                .Append("slot ").Append(slot.PhysicalSlotNumber).Append(' ').Append(slot.Port.ToString())
-                .Append(slot.Occupied ? " (occupied)" : " (empty)");
+                .Append("slot ").Append(slot.PhysicalSlotNumber).Append(' ').Append(slot.Port.ToString());
+            if (occupied is null)
+            {
+                // Filtered lists all share one state; the full list says each slot's.
+                text.Append(slot.Occupied ? " (occupied)" : " (empty)");
+            }
         }
 
         return text.Length == 0 ? "none" : text.ToString();
