@@ -82,7 +82,7 @@ public sealed class SlotLedsTests
     public void Decode_ignores_every_bit_outside_9_to_6(SlotLedState state)
     {
         ushort bits = SlotLeds.Encode(state);
-        ushort others = (ushort)~SlotLeds.ControlMask;
+        ushort others = unchecked((ushort)~SlotLeds.ControlMask);
 
         Assert.Equal(state, SlotLeds.Decode(bits));
         Assert.Equal(state, SlotLeds.Decode((ushort)(bits | others)));

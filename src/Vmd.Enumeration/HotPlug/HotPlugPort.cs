@@ -220,6 +220,33 @@ public sealed class HotPlugPort
         long linkUp = time.GetTimestamp();
         long firstRequest = ResetWait.DeadlineAfter(time, linkUp, ResetTiming.ResetRecovery);
         long readyBy = ResetWait.DeadlineAfter(time, linkUp, ResetTiming.ReadinessTimeout);
-        return Readiness.WaitForVendor(_config, below, time, start, firstRequest, readyBy);
+
+        // The 100 ms and the readiness polls watch presence too: a card pulled meanwhile ends the wait at once.
+        while (true)
+        {
+            if (!IsPresent(ReadStatus()))
+            {
+                return Readiness.Result(ResetOutcome.Absent, below, time, start);
+            }
+
+            if (ResetWait.HasPassed(time, firstRequest))
+            {
+                ushort vendor = _config.Read16(below, PciHeader.VendorId);
+                if (vendor is not (0xFFFF or 0x0000 or PciExpressReadiness.RetryStatusVendorId))
+                {
+                    return Readiness.Result(ResetOutcome.Completed, below, time, start);
+                }
+
+                if (ResetWait.HasPassed(time, readyBy))
+                {
+                    return Readiness.Result(ResetOutcome.NotResponding, below, time, start);
+                }
+            }
+
+            if (!ResetWait.Delay(time, ResetTiming.PollInterval))
+            {
+                return Readiness.Result(ResetOutcome.ClockStalled, below, time, start);
+            }
+        }
     }
 }
