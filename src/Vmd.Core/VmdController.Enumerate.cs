@@ -44,6 +44,7 @@ public sealed partial class VmdController
             }
 
             LastFailure = null;
+            long started = _options.TimeProvider.GetTimestamp();
             long rejectedBefore = _domain!.RejectedAccesses;
             if (_enumerator is null)
             {
@@ -77,6 +78,7 @@ public sealed partial class VmdController
 
             ulong fingerprint = _enumerator.ComputeFingerprint();
             State = VmdState.Enumerated;
+            _counters.CountEnumeration(_options.TimeProvider.GetTimestamp() - started);
 
             int unassigned = 0;
             foreach (PciFunction function in _enumerator.Functions)

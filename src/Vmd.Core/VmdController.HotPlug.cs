@@ -531,7 +531,11 @@ public sealed partial class VmdController
         return 1;
     }
 
-    private void Raise(HotPlugEvent hotPlugEvent) => HotPlug?.Invoke(hotPlugEvent);
+    private void Raise(HotPlugEvent hotPlugEvent)
+    {
+        _counters.CountHotPlug(hotPlugEvent.Kind);
+        HotPlug?.Invoke(hotPlugEvent);
+    }
 
     private void RequireEnumerated(string operation)
     {

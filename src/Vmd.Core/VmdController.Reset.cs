@@ -33,6 +33,7 @@ public sealed partial class VmdController
             }
 
             LastFailure = null;
+            _counters.CountReset();
             TimeProvider time = _options.TimeProvider;
             ulong fingerprintBefore = Fingerprint;
             var before = new List<PciAddress>();

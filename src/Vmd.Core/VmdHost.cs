@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vmd.Core.Detection;
+using Vmd.Core.Telemetry;
 
 namespace Vmd.Core;
 
@@ -25,7 +26,12 @@ public sealed class VmdHost : IDisposable
         {
             _controllers.Add(new VmdController(hostConfig, mapper, endpoint, logger, options));
         }
+
+        Metrics = new VmdMetrics(this, options.MeterFactory);
     }
+
+    /// <summary>The <c>Vmd</c> meter over every controller (created through <see cref="VmdHostOptions.MeterFactory"/> when set).</summary>
+    public VmdMetrics Metrics { get; }
 
     /// <summary>The host's config space port.</summary>
     public IConfigSpace HostConfig { get; }
@@ -95,9 +101,10 @@ public sealed class VmdHost : IDisposable
         return mapped;
     }
 
-    /// <summary>Releases every controller's mappings.</summary>
+    /// <summary>Releases every controller's mappings and the meter.</summary>
     public void Dispose()
     {
+        Metrics.Dispose();
         foreach (VmdController controller in _controllers)
         {
             controller.Dispose();

@@ -19,6 +19,15 @@ public sealed class VmdHostOptions
     /// <summary>The clock every wait the PCIe specification demands goes through (resets, power-state changes). Default: the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// The window of the error-log throttle (default 10 s): per function and error register, the first report of each
+    /// window is logged and the rest are summarised when it ends (docs/decisions.md, step 7).
+    /// </summary>
+    public TimeSpan? ErrorLogWindow { get; set; }
+
+    /// <summary>Where the <c>Vmd</c> meter comes from (a host's dependency-injection factory); null: a plain <see cref="System.Diagnostics.Metrics.Meter"/>.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Enumeration choices (hot-plug bus reserve, function limit).</summary>
     public EnumerationOptions Enumeration { get; } = new();
 

@@ -120,4 +120,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 1066, Level = LogLevel.Debug,
         Message = "VMD {Endpoint}: slot {Port} LED set to {State}")]
     internal static partial void SlotLedSet(ILogger logger, PciAddress endpoint, PciAddress port, string state);
+
+    [LoggerMessage(EventId = 1070, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: {Function} {Register}: correctable {Errors}")]
+    internal static partial void CorrectableError(ILogger logger, PciAddress endpoint, PciAddress function, string register, string errors);
+
+    [LoggerMessage(EventId = 1071, Level = LogLevel.Error,
+        Message = "VMD {Endpoint}: {Function} {Register}: {Severity} {Errors}; first error {FirstError}, header {Header0:x8} {Header1:x8} {Header2:x8} {Header3:x8}")]
+    internal static partial void UncorrectableError(ILogger logger, PciAddress endpoint, PciAddress function, string register, string severity, string errors, string firstError, uint header0, uint header1, uint header2, uint header3);
+
+    [LoggerMessage(EventId = 1072, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: {Function} {Register}: …and {Count} more in {Seconds} s")]
+    internal static partial void ErrorsSuppressed(ILogger logger, PciAddress endpoint, PciAddress function, string register, long count, double seconds);
 }

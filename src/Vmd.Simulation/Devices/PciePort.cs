@@ -248,6 +248,11 @@ public sealed partial class PciePort : IConfigWriteHook, IBusOccupancyListener, 
             builder.AddAdvancedErrorReporting(rootPort: type == PciExpressPortType.RootPort);
         }
 
+        if (options.DownstreamPortContainment && downstream)
+        {
+            builder.AddDownstreamPortContainment();
+        }
+
         return pcie;
     }
 

@@ -141,6 +141,12 @@ public sealed class PciePortOptions
     /// <summary>Whether the AER extended capability sits at 0x100.</summary>
     public bool AdvancedErrorReporting { get; init; } = true;
 
+    /// <summary>
+    /// Whether a Downstream Port Containment extended capability (ID 0x1D) follows AER (root and downstream ports; default
+    /// false, as on the modelled client parts). Only its registers and interrupt are modelled, not the link going down.
+    /// </summary>
+    public bool DownstreamPortContainment { get; init; }
+
     /// <summary>ARI Forwarding Supported (downstream ports): functions beyond device 0 answer once software enables it.</summary>
     public bool AriForwardingSupported { get; init; }
 }

@@ -5,7 +5,7 @@ namespace Vmd.Simulation.Diagnostics;
 
 /// <summary>
 /// What the simulated hardware has seen: configuration accesses through the host port and through each
-/// VMD's CFGBAR (by width), MMIO accesses, mappings, DMA, and interrupt messages by path. Tests use it to measure a driver's cost
+/// VMD's CFGBAR (by width), MMIO accesses, mappings, DMA, interrupt messages by path, and injected errors with their messages. Tests use it to measure a driver's cost
 /// ("absent slot costs one read") and to detect leaked mappings.
 /// </summary>
 /// <remarks>
@@ -36,7 +36,12 @@ public sealed class HardwareCounters
     private const int RemapOutOfRange = 26;
     private const int LatchedPending = 27;
     private const int NotEnabled = 28;
-    private const int Count = 29;
+    private const int ErrorInjected = 29;
+    private const int ErrorMessageSent = 30;
+    private const int ErrorMessageToRootPort = 31;
+    private const int RootErrorInterrupt = 32;
+    private const int DpcTrigger = 33;
+    private const int Count = 34;
 
     private readonly long[] _counts = new long[Count];
     private long _activeMappings;
@@ -143,6 +148,21 @@ public sealed class HardwareCounters
     /// <summary>Vectors signalled while neither MSI-X nor MSI was enabled for them (in a child, or in the VMD for a remapped message); no INTx exists behind a VMD.</summary>
     public long VectorsNotEnabled => Get(NotEnabled);
 
+    /// <summary>Errors injected into any function of the machine (<c>SimulatedFunction.InjectError</c>), masked or not.</summary>
+    public long ErrorsInjected => Get(ErrorInjected);
+
+    /// <summary>ERR_COR, ERR_NONFATAL and ERR_FATAL messages functions sent (unmasked, reporting enabled), whether or not a root port got them.</summary>
+    public long ErrorMessagesSent => Get(ErrorMessageSent);
+
+    /// <summary>Error messages a root port received and logged (a root port's own errors included).</summary>
+    public long ErrorMessagesToRootPorts => Get(ErrorMessageToRootPort);
+
+    /// <summary>Error interrupts root ports signalled on a rising edge of their Root Error Command / Root Error Status condition (whatever became of the MSI).</summary>
+    public long RootErrorInterrupts => Get(RootErrorInterrupt);
+
+    /// <summary>Times a root port's Downstream Port Containment triggered.</summary>
+    public long DpcTriggers => Get(DpcTrigger);
+
     /// <summary>Regions mapped and not yet unmapped: non-zero after a driver has released everything is a leak.</summary>
     public long ActiveMappings => Interlocked.Read(ref _activeMappings);
 
@@ -201,6 +221,16 @@ public sealed class HardwareCounters
     internal void CountLatchedPending() => Interlocked.Increment(ref _counts[LatchedPending]);
 
     internal void CountNotEnabled() => Interlocked.Increment(ref _counts[NotEnabled]);
+
+    internal void CountErrorInjected() => Interlocked.Increment(ref _counts[ErrorInjected]);
+
+    internal void CountErrorMessageSent() => Interlocked.Increment(ref _counts[ErrorMessageSent]);
+
+    internal void CountErrorMessageToRootPort() => Interlocked.Increment(ref _counts[ErrorMessageToRootPort]);
+
+    internal void CountRootErrorInterrupt() => Interlocked.Increment(ref _counts[RootErrorInterrupt]);
+
+    internal void CountDpcTrigger() => Interlocked.Increment(ref _counts[DpcTrigger]);
 
     private long Get(int index) => Interlocked.Read(ref _counts[index]);
 

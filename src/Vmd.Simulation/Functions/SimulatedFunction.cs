@@ -264,6 +264,9 @@ public sealed partial class SimulatedFunction
         // An MSI-X Function Mask or MSI mask cleared by this write may release a pending message.
         _interrupts?.OnConfigWrite(offset, width);
 
+        // Enabling a Root Error Command bit while its status is set (or clearing status) changes a root port's error interrupt condition.
+        _errorState?.OnConfigWrite(this, offset, width);
+
         // Secondary Bus Reset, Initiate FLR and PMCSR act once the write has landed.
         OnResetRegistersWritten(offset, width, value, resetWasAsserted, oldPowerState);
     }

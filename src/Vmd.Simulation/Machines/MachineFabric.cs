@@ -58,6 +58,22 @@ internal sealed class MachineFabric
         function.HostFabric = this;
     }
 
+    /// <summary>The routing ID (bus, device, function) <paramref name="function"/> answers at in the host segment; false when it is not a host function.</summary>
+    public bool TryGetHostRoutingId(SimulatedFunction function, out ushort routingId)
+    {
+        foreach (KeyValuePair<ushort, SimulatedFunction> entry in _hostByRoutingId)
+        {
+            if (ReferenceEquals(entry.Value, function))
+            {
+                routingId = entry.Key;
+                return true;
+            }
+        }
+
+        routingId = 0;
+        return false;
+    }
+
     public SimulatedFunction? FindHostFunction(PciAddress address) =>
         address.Segment == 0 && _hostByRoutingId.TryGetValue(address.RoutingId, out SimulatedFunction? function) ? function : null;
 
