@@ -7,7 +7,7 @@ namespace Vmd.Registers;
 public static class AdvancedErrorReportingBits
 {
     /// <summary>Uncorrectable bits 4, 5 and 12–22: DL protocol, surprise down, poisoned TLP … uncorrectable internal.</summary>
-    public const uint UncorrectableDefined = (1U << 4) | (1U << 5) | 0x007F_F000;
+    public const uint UncorrectableDefined = (1U << 4) | (1U << 5) | 0x07FF_F000;
 
     /// <summary>Default Uncorrectable Error Severity after reset: DL protocol, surprise down, flow control, receiver overflow, malformed TLP and internal errors are fatal.</summary>
     public const uint UncorrectableSeverityDefault = (1U << 4) | (1U << 5) | (1U << 13) | (1U << 17) | (1U << 18) | (1U << 22);

@@ -20,6 +20,9 @@ public sealed class ErrorThrottle
     /// <summary>Most sources tracked one by one.</summary>
     public const int MaxSources = 1024;
 
+    /// <summary>The address the shared entries of sources past <see cref="MaxSources"/> are kept under (no real function has it).</summary>
+    public static readonly PciAddress Overflow = new(uint.MaxValue, 0xFF, PciAddress.MaxDevice, PciAddress.MaxFunction);
+
     private readonly Dictionary<(PciAddress Address, PciErrorSource Source), Entry> _entries = [];
     private readonly TimeProvider _time;
     private readonly long _windowTicks;
@@ -57,7 +60,7 @@ public sealed class ErrorThrottle
         (PciAddress, PciErrorSource) key = (record.Address, record.Source);
         if (_entries.Count >= MaxSources && !_entries.ContainsKey(key))
         {
-            key = (default, record.Source); // one shared entry per register kind for every further source
+            key = (Overflow, record.Source); // one shared entry per register kind for every further source
         }
 
         ref Entry entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out bool existed);

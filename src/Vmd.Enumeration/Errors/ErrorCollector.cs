@@ -97,10 +97,12 @@ public static class ErrorCollector
             if (dpcStatus != 0xFFFF && (dpcStatus & DpcTriggerStatus) != 0)
             {
                 ushort source = config.Read16(address, (ushort)(dpc + DpcErrorSourceId));
-                uint reason = (uint)(dpcStatus & DpcTriggerReasonMask);
+                int reason = (dpcStatus & DpcTriggerReasonMask) >> 1;
                 config.Write16(address, (ushort)(dpc + DpcStatus), (ushort)(dpcStatus & (DpcTriggerStatus | DpcInterruptStatus)));
-                records[count++] = new PciErrorRecord(address, PciErrorSource.Containment, reason == 0x4 ? PciErrorSeverity.Fatal : PciErrorSeverity.NonFatal,
-                    DpcTriggerStatus | reason, correctableSourceId: source);
+
+                // The 2-bit trigger reason becomes one named bit (1 + reason) so every code has its own name.
+                records[count++] = new PciErrorRecord(address, PciErrorSource.Containment, reason == 2 ? PciErrorSeverity.Fatal : PciErrorSeverity.NonFatal,
+                    DpcTriggerStatus | (1u << (1 + reason)), correctableSourceId: source);
             }
         }
 

@@ -75,10 +75,12 @@ public static class PciErrorNames
         },
         _ => bit switch
         {
+            // Bit 0 is DPC Trigger Status; bits 1-4 stand for the trigger reason code 0-3 (ErrorCollector's encoding).
             0 => "DpcTriggered",
-            1 => "TriggerReasonNonFatal",
-            2 => "TriggerReasonFatal",
-            3 => "DpcInterrupt",
+            1 => "UnmaskedUncorrectable",
+            2 => "ErrNonFatalReceived",
+            3 => "ErrFatalReceived",
+            4 => "TriggerReasonExtension",
             _ => Unnamed(bit),
         },
     };
