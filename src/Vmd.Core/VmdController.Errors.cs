@@ -64,13 +64,19 @@ public sealed partial class VmdController
     /// log themselves, but no root port hears of it. A root port's error interrupt is its one MSI, shared with hot-plug:
     /// when hot-plug is enabled, <see cref="HotPlugOptions.WorkRequested"/> is the cue to call both processing methods.
     /// </summary>
+    /// <param name="workRequested">
+    /// Optional: when interrupts are routed, each root port's own interrupt (its one MSI, remapped by the VMD; shared
+    /// with hot-plug when that is enabled) is attached and this is called from interrupt context when one fires —
+    /// schedule <see cref="ProcessErrors"/> on a thread that may block. Must not block, allocate or take locks.
+    /// </param>
     /// <returns>How many functions were changed.</returns>
     /// <exception cref="InvalidOperationException">The controller is not Enumerated or later.</exception>
-    public int EnableErrorReporting()
+    public int EnableErrorReporting(Action? workRequested = null)
     {
         lock (_gate)
         {
             RequireEnumerated("EnableErrorReporting");
+            _errorWorkRequested = workRequested;
             int changed = 0;
             foreach (PciFunction function in Functions)
             {
@@ -87,6 +93,7 @@ public sealed partial class VmdController
 
                 if (ErrorCollector.IsErrorCollector(function) && function.TryGetExtendedCapability(Registers.ExtendedCapabilityId.AdvancedErrorReporting, out ushort aer))
                 {
+                    AttachPortInterrupt(function.Address);
                     ushort command = (ushort)(aer + Registers.AdvancedErrorReportingCapability.RootErrorCommand);
                     _domain!.Write32(function.Address, command, _domain.Read32(function.Address, command) | Registers.AdvancedErrorReportingBits.RootErrorCommandEnables);
                 }
@@ -184,6 +191,39 @@ public sealed partial class VmdController
     private const ushort ReportingEnables = 0xF; // Device Control bits 3:0: correctable, non-fatal, fatal, unsupported request
 
     private long _suppressedReports;
+    private Action? _errorWorkRequested;
+
+    /// <summary>Attaches a root port's interrupt for its error messages unless something (hot-plug) already did.</summary>
+    private void AttachPortInterrupt(PciAddress port)
+    {
+        if (State != VmdState.InterruptsRouted || RoutingMode == Interrupts.InterruptRoutingMode.Polling)
+        {
+            return;
+        }
+
+        foreach (Interrupts.ChildInterrupt route in _routes)
+        {
+            if (route.Function == port)
+            {
+                return; // one message per port behind a VMD: the hot-plug sink asks for error work too
+            }
+        }
+
+        VmdFailure? before = LastFailure;
+        if (!TryAttachInterrupt(port, 0, new PortErrorSink(this), 0, out _))
+        {
+            LastFailure = before; // a port without MSI is polled; not a failure of the call
+        }
+    }
+
+    /// <summary>Called from interrupt context by a root port's sink: asks the host for error processing.</summary>
+    internal void RequestErrorWork() => _errorWorkRequested?.Invoke();
+
+    /// <summary>A root port's interrupt when only errors use it: asks for work, nothing else (interrupt context).</summary>
+    private sealed class PortErrorSink(VmdController owner) : IInterruptSink
+    {
+        public void OnInterrupt(uint cookie) => owner.RequestErrorWork();
+    }
 
     private void Record(in PciErrorRecord record)
     {
@@ -202,15 +242,19 @@ public sealed partial class VmdController
         }
 
         string names = string.Join(",", PciErrorNames.Names(record));
-        string first = record.FirstErrorPointer >= 0 ? PciErrorNames.BitName(PciErrorSource.AerUncorrectable, record.FirstErrorPointer) : "-";
         if (record.Severity == PciErrorSeverity.Correctable)
         {
             Log.CorrectableError(_logger, Endpoint.Address, record.Address, PciErrorNames.SourceName(record.Source), names);
         }
-        else
+        else if (record.HasHeaderLog)
         {
             Log.UncorrectableError(_logger, Endpoint.Address, record.Address, PciErrorNames.SourceName(record.Source),
-                PciErrorNames.SeverityName(record.Severity), names, first, record.Header0, record.Header1, record.Header2, record.Header3);
+                PciErrorNames.SeverityName(record.Severity), names, PciErrorNames.BitName(PciErrorSource.AerUncorrectable, record.FirstErrorPointer),
+                record.Header0, record.Header1, record.Header2, record.Header3);
+        }
+        else
+        {
+            Log.UncorrectableErrorNoHeader(_logger, Endpoint.Address, record.Address, PciErrorNames.SourceName(record.Source), PciErrorNames.SeverityName(record.Severity), names);
         }
 
         _counters.CountErrorLogLine();

@@ -559,6 +559,7 @@ public sealed partial class VmdController
         {
             slot.Signal();
             owner._hotPlugOptions?.WorkRequested?.Invoke();
+            owner.RequestErrorWork(); // the port's one message also carries its error interrupts
         }
     }
 }

@@ -23,7 +23,8 @@ internal static class ShellApp
           enable     steps 0-2: domain, bus range, apertures and their bus-address offsets
           lspci      steps 0-3: every function of the host and the VMD domains, as lspci -nn prints them
                      [-t] as a tree, [-v] with BARs, windows, link and capabilities
-          stats      steps 0-3, then the hardware access counts (config reads and writes through CFGBAR)
+          stats      steps 0-3, then the hardware access counts (config reads and writes through CFGBAR);
+                     then step 4, one error pass and each VMD's telemetry (interrupts, errors, hot-plug, resets)
           irq        steps 0-4: the interrupt mode and the VMD vector table with the functions sharing each vector
                      [--test] an NVMe Identify round trip on every drive, each completion delivered exactly once
                      [--mode remapped|bypass|polling] (default remapped)
@@ -32,6 +33,8 @@ internal static class ShellApp
           hotplug    steps 0-4 with hot-plug on, then one action on a slot and the device list's change:
                      insert|remove|surprise-remove --slot ADDR (a slot's port, or a function in the slot)
           led        steps 0-3, then a slot's LED: --slot ADDR [--set off|identify|fault|rebuild]
+          errors     steps 0-4 with error reporting on, then the decoded errors, the throttled log lines and counts
+                     [--inject KIND --at ADDR [--count N]] errors injected at a function first, each one processed
           machines   list the built-in simulated machines
 
         options:
@@ -98,6 +101,7 @@ internal static class ShellApp
                 "bringup" => NoExtraArguments(options, error) ?? BringupCommand.Run(options, machine, loggers, output, error),
                 "hotplug" => HotPlugCommand.Run(options, machine, loggers, output, error),
                 "led" => LedCommand.Run(options, machine, loggers, output, error),
+                "errors" => ErrorsCommand.Run(options, machine, loggers, output, error),
                 _ => UnknownCommand(options.Command, error),
             };
         }
@@ -124,7 +128,7 @@ internal static class ShellApp
 
     private static int UnknownCommand(string command, TextWriter error)
     {
-        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, reset, hotplug, led, machines");
+        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, reset, hotplug, led, errors, machines");
         error.WriteLine("Run 'vmd --help' for usage.");
         return ExitCodes.Usage;
     }

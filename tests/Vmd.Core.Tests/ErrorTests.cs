@@ -268,4 +268,23 @@ public sealed class ErrorTests(Xunit.Abstractions.ITestOutputHelper output)
         PciErrorRecord root = Assert.Single(Recent(vmd), r => r.Source == PciErrorSource.RootError);
         Assert.Equal(behindSwitch.Address.RoutingId, root.UncorrectableSourceId);
     }
+
+    [Fact]
+    public void A_root_port_error_interrupt_asks_for_error_work_through_the_vmd()
+    {
+        var (machine, _, vmd, _) = Up();
+        int requests = 0;
+        vmd.EnableErrorReporting(() => System.Threading.Interlocked.Increment(ref requests));
+        long interrupts = vmd.GetTelemetry().Interrupts;
+
+        Simulated(machine, Drive(vmd).Address).InjectError(InjectedError.CompletionTimeout);
+
+        Assert.Equal(1, requests);
+        Assert.True(vmd.GetTelemetry().Interrupts > interrupts, "the root port's MSI is remapped and dispatched");
+        Assert.True(vmd.ProcessErrors() >= 3);
+
+        // Root Error Status was cleared, so the next error interrupts again.
+        Simulated(machine, Drive(vmd).Address).InjectError(InjectedError.CompletionTimeout);
+        Assert.Equal(2, requests);
+    }
 }

@@ -35,12 +35,18 @@ internal static class Shell
         "arrowlake-s",
     ];
 
-    public static ShellResult Run(params string[] args)
+    public static ShellResult Run(params string[] args) => Run(NewClock(), args);
+
+    /// <summary>The clock <see cref="Run(string[])"/> gives each run: every read moves it on by 100 µs.</summary>
+    public static Microsoft.Extensions.Time.Testing.FakeTimeProvider NewClock() =>
+        // Every clock read moves time on: the PCIe waits of a reset end without sleeping on the wall clock.
+        new() { AutoAdvanceAmount = TimeSpan.FromMicroseconds(100) };
+
+    /// <summary>Runs with a clock the caller keeps, to see how much simulated time the run took.</summary>
+    public static ShellResult Run(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        // Every clock read moves time on: the PCIe waits of a reset end without sleeping on the wall clock.
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMicroseconds(100) };
         int code = ShellApp.Run(args, output, error, time);
         return new ShellResult(code, output.ToString(), error.ToString());
     }

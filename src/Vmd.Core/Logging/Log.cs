@@ -132,4 +132,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1072, Level = LogLevel.Warning,
         Message = "VMD {Endpoint}: {Function} {Register}: …and {Count} more in {Seconds} s")]
     internal static partial void ErrorsSuppressed(ILogger logger, PciAddress endpoint, PciAddress function, string register, long count, double seconds);
+
+    [LoggerMessage(EventId = 1073, Level = LogLevel.Error,
+        Message = "VMD {Endpoint}: {Function} {Register}: {Severity} {Errors}")]
+    internal static partial void UncorrectableErrorNoHeader(ILogger logger, PciAddress endpoint, PciAddress function, string register, string severity, string errors);
 }
