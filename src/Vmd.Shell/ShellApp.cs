@@ -35,6 +35,8 @@ internal static class ShellApp
           led        steps 0-3, then a slot's LED: --slot ADDR [--set off|identify|fault|rebuild]
           errors     steps 0-4 with error reporting on, then the decoded errors, the throttled log lines and counts
                      [--inject KIND --at ADDR [--count N]] errors injected at a function first, each one processed
+          dump       the machine's config space in lspci -D -xxxx format (lspci -F FILE reads it; vmd --dump FILE too)
+                     [--after map|enable|enumerate] after the library ran that far; [--bytes 64|256|4096]
           machines   list the built-in simulated machines
 
         options:
@@ -101,6 +103,7 @@ internal static class ShellApp
                 "bringup" => NoExtraArguments(options, error) ?? BringupCommand.Run(options, machine, loggers, output, error),
                 "hotplug" => HotPlugCommand.Run(options, machine, loggers, output, error),
                 "led" => LedCommand.Run(options, machine, loggers, output, error),
+                "dump" => DumpCommand.Run(options, machine, loggers, output, error),
                 "errors" => ErrorsCommand.Run(options, machine, loggers, output, error),
                 _ => UnknownCommand(options.Command, error),
             };
@@ -128,7 +131,7 @@ internal static class ShellApp
 
     private static int UnknownCommand(string command, TextWriter error)
     {
-        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, reset, hotplug, led, errors, machines");
+        error.WriteLine($"vmd: unknown command '{command}'; the commands are bringup, info, regs, enable, lspci, stats, irq, reset, hotplug, led, errors, dump, machines");
         error.WriteLine("Run 'vmd --help' for usage.");
         return ExitCodes.Usage;
     }

@@ -51,7 +51,7 @@ public sealed class CommandLineTests
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(string.Empty, result.Output);
         Assert.Contains($"unknown command '{command}'", result.Error, StringComparison.Ordinal);
-        Assert.Contains("the commands are bringup, info, regs, enable, lspci, stats, irq, reset, hotplug, led, errors, machines\n", result.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("the commands are bringup, info, regs, enable, lspci, stats, irq, reset, hotplug, led, errors, dump, machines\n", result.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Theory]

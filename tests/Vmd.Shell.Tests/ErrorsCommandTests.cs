@@ -73,29 +73,9 @@ public sealed class ErrorsCommandTests
         ["detected-parity-error", "status", "DetectedParityError", "non-fatal"],
     ];
 
-    private static ShellResult Errors(string machine, bool json, params string[] arguments)
-    {
-        var args = new List<string> { "--machine", machine };
-        if (json)
-        {
-            args.Add("--json");
-        }
+    private static ShellResult Errors(string machine, bool json, params string[] arguments) => Shell.RunCommand(machine, json, "errors", arguments);
 
-        args.Add("errors");
-        args.AddRange(arguments);
-        return Shell.Run([.. args]);
-    }
-
-    private static void AssertUsageError(ShellResult result, params string[] fragments)
-    {
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal(string.Empty, result.Output);
-        Assert.StartsWith("vmd: ", result.Error, StringComparison.Ordinal);
-        foreach (string fragment in fragments)
-        {
-            Assert.Contains(fragment, result.Error, StringComparison.Ordinal);
-        }
-    }
+    private static void AssertUsageError(ShellResult result, params string[] fragments) => Shell.AssertUsageError(result, fragments);
 
     private sealed record Entry(string Address, string Kind, string Severity, string Status, string? FirstError, long Count, string? CorrectableSource, string? UncorrectableSource);
 

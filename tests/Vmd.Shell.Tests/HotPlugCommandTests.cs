@@ -48,29 +48,9 @@ public sealed class HotPlugCommandTests
         ["tigerlake"], ["tigerlake-dummy"], ["alderlake"], ["meteorlake"], ["guest"], ["arrowlake-s"],
     ];
 
-    private static ShellResult HotPlug(string machine, bool json, params string[] arguments)
-    {
-        var args = new List<string> { "--machine", machine };
-        if (json)
-        {
-            args.Add("--json");
-        }
+    private static ShellResult HotPlug(string machine, bool json, params string[] arguments) => Shell.RunCommand(machine, json, "hotplug", arguments);
 
-        args.Add("hotplug");
-        args.AddRange(arguments);
-        return Shell.Run([.. args]);
-    }
-
-    private static void AssertUsageError(ShellResult result, params string[] fragments)
-    {
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal(string.Empty, result.Output);
-        Assert.StartsWith("vmd: ", result.Error, StringComparison.Ordinal);
-        foreach (string fragment in fragments)
-        {
-            Assert.Contains(fragment, result.Error, StringComparison.Ordinal);
-        }
-    }
+    private static void AssertUsageError(ShellResult result, params string[] fragments) => Shell.AssertUsageError(result, fragments);
 
     [Theory]
     [MemberData(nameof(EmptySlots))]

@@ -41,29 +41,9 @@ public sealed class LedCommandTests
         }
     }
 
-    private static ShellResult Led(string machine, bool json, params string[] arguments)
-    {
-        var args = new List<string> { "--machine", machine };
-        if (json)
-        {
-            args.Add("--json");
-        }
+    private static ShellResult Led(string machine, bool json, params string[] arguments) => Shell.RunCommand(machine, json, "led", arguments);
 
-        args.Add("led");
-        args.AddRange(arguments);
-        return Shell.Run([.. args]);
-    }
-
-    private static void AssertUsageError(ShellResult result, params string[] fragments)
-    {
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal(string.Empty, result.Output);
-        Assert.StartsWith("vmd: ", result.Error, StringComparison.Ordinal);
-        foreach (string fragment in fragments)
-        {
-            Assert.Contains(fragment, result.Error, StringComparison.Ordinal);
-        }
-    }
+    private static void AssertUsageError(ShellResult result, params string[] fragments) => Shell.AssertUsageError(result, fragments);
 
     [Theory]
     [MemberData(nameof(AllSlots))]

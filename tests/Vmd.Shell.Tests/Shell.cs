@@ -58,4 +58,30 @@ internal static class Shell
             yield return [name];
         }
     }
+
+    /// <summary>Runs <c>vmd --machine M [--json] COMMAND ARGS...</c>.</summary>
+    public static ShellResult RunCommand(string machine, bool json, string command, params string[] arguments)
+    {
+        var args = new List<string> { "--machine", machine };
+        if (json)
+        {
+            args.Add("--json");
+        }
+
+        args.Add(command);
+        args.AddRange(arguments);
+        return Run([.. args]);
+    }
+
+    /// <summary>Asserts a usage error: exit 2, nothing on standard output, a "vmd: " message holding every fragment.</summary>
+    public static void AssertUsageError(ShellResult result, params string[] fragments)
+    {
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(string.Empty, result.Output);
+        Assert.StartsWith("vmd: ", result.Error, StringComparison.Ordinal);
+        foreach (string fragment in fragments)
+        {
+            Assert.Contains(fragment, result.Error, StringComparison.Ordinal);
+        }
+    }
 }

@@ -463,22 +463,22 @@ public sealed class ErrorInjectionTests
         endpoint.Write16(0x40 + PciExpressCapability.DeviceControl, AllReportingEnables);
         ushort dpc = FindExtended(port.Function, ExtendedCapabilityId.DownstreamPortContainment);
         Assert.NotEqual(0, dpc);
-        ushort status = (ushort)(dpc + DownstreamPortContainmentRegisters.Status);
+        ushort status = (ushort)(dpc + DownstreamPortContainmentCapability.Status);
 
         endpoint.InjectError(InjectedError.MalformedTlp);
         Assert.Equal(0, port.Function.Read16(status)); // DPC disabled
 
-        port.Function.Write16((ushort)(dpc + DownstreamPortContainmentRegisters.Control), DownstreamPortContainmentRegisters.TriggerOnFatal);
+        port.Function.Write16((ushort)(dpc + DownstreamPortContainmentCapability.Control), DownstreamPortContainmentCapability.TriggerOnFatal);
         endpoint.InjectError(InjectedError.CompletionTimeout);
         Assert.Equal(0, port.Function.Read16(status)); // non-fatal does not trigger with enable 1
 
         endpoint.InjectError(InjectedError.SurpriseDown);
-        Assert.Equal(DownstreamPortContainmentRegisters.TriggerStatus | (DownstreamPortContainmentRegisters.ReasonFatalReceived << DownstreamPortContainmentRegisters.TriggerReasonShift), port.Function.Read16(status));
-        Assert.Equal(0x0100, port.Function.Read16((ushort)(dpc + DownstreamPortContainmentRegisters.ErrorSourceId)));
+        Assert.Equal(DownstreamPortContainmentCapability.TriggerStatus | (DownstreamPortContainmentCapability.ReasonFatalReceived << DownstreamPortContainmentCapability.TriggerReasonShift), port.Function.Read16(status));
+        Assert.Equal(0x0100, port.Function.Read16((ushort)(dpc + DownstreamPortContainmentCapability.ErrorSourceId)));
         Assert.Equal(1, machine.Counters.DpcTriggers);
 
-        port.Function.Write16(status, DownstreamPortContainmentRegisters.TriggerStatus);
-        Assert.Equal(0, port.Function.Read16(status) & DownstreamPortContainmentRegisters.TriggerStatus);
+        port.Function.Write16(status, DownstreamPortContainmentCapability.TriggerStatus);
+        Assert.Equal(0, port.Function.Read16(status) & DownstreamPortContainmentCapability.TriggerStatus);
     }
 
     [Fact]

@@ -23,11 +23,11 @@ public static class ErrorCollector
     /// <summary>Most records one function can give (one per error register).</summary>
     public const int MaxRecordsPerFunction = 7;
 
-    private const ushort DpcStatus = 0x08;
-    private const ushort DpcErrorSourceId = 0x0A;
-    private const ushort DpcTriggerStatus = 1 << 0;
-    private const ushort DpcTriggerReasonMask = 0x6;
-    private const ushort DpcInterruptStatus = 1 << 3;
+    private const ushort DpcStatus = DownstreamPortContainmentCapability.Status;
+    private const ushort DpcErrorSourceId = DownstreamPortContainmentCapability.ErrorSourceId;
+    private const ushort DpcTriggerStatus = DownstreamPortContainmentCapability.TriggerStatus;
+    private const ushort DpcTriggerReasonMask = DownstreamPortContainmentCapability.TriggerReasonMask;
+    private const ushort DpcInterruptStatus = DownstreamPortContainmentCapability.InterruptStatus;
     private const ushort DeviceStatusCorrectable = 1 << 0;
     private const ushort DeviceStatusNonFatal = 1 << 1;
     private const ushort DeviceStatusFatal = 1 << 2;

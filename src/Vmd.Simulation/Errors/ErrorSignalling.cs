@@ -328,27 +328,27 @@ internal static class ErrorSignalling
     /// </summary>
     private static void TriggerContainment(SimulatedFunction rootPort, FunctionErrorState state, ErrorSeverity level, ushort requesterId, bool ownError, HardwareCounters? counters)
     {
-        ushort control = rootPort.Read16((ushort)(state.Dpc + DownstreamPortContainmentRegisters.Control));
-        int enable = control & DownstreamPortContainmentRegisters.TriggerEnableMask;
-        bool triggers = enable == DownstreamPortContainmentRegisters.TriggerOnNonFatalOrFatal
-            || (enable == DownstreamPortContainmentRegisters.TriggerOnFatal && level == ErrorSeverity.Fatal);
-        ushort statusOffset = (ushort)(state.Dpc + DownstreamPortContainmentRegisters.Status);
+        ushort control = rootPort.Read16((ushort)(state.Dpc + DownstreamPortContainmentCapability.Control));
+        int enable = control & DownstreamPortContainmentCapability.TriggerEnableMask;
+        bool triggers = enable == DownstreamPortContainmentCapability.TriggerOnNonFatalOrFatal
+            || (enable == DownstreamPortContainmentCapability.TriggerOnFatal && level == ErrorSeverity.Fatal);
+        ushort statusOffset = (ushort)(state.Dpc + DownstreamPortContainmentCapability.Status);
         ushort status = rootPort.Read16(statusOffset);
-        if (!triggers || (status & DownstreamPortContainmentRegisters.TriggerStatus) != 0)
+        if (!triggers || (status & DownstreamPortContainmentCapability.TriggerStatus) != 0)
         {
             return;
         }
 
-        ushort reason = ownError ? DownstreamPortContainmentRegisters.ReasonUncorrectableError
-            : level == ErrorSeverity.Fatal ? DownstreamPortContainmentRegisters.ReasonFatalReceived : DownstreamPortContainmentRegisters.ReasonNonFatalReceived;
-        status = (ushort)((status & ~DownstreamPortContainmentRegisters.TriggerReasonMask) | DownstreamPortContainmentRegisters.TriggerStatus
-            | (reason << DownstreamPortContainmentRegisters.TriggerReasonShift));
-        rootPort.Set16((ushort)(state.Dpc + DownstreamPortContainmentRegisters.ErrorSourceId), ownError ? (ushort)0 : requesterId);
+        ushort reason = ownError ? DownstreamPortContainmentCapability.ReasonUncorrectableError
+            : level == ErrorSeverity.Fatal ? DownstreamPortContainmentCapability.ReasonFatalReceived : DownstreamPortContainmentCapability.ReasonNonFatalReceived;
+        status = (ushort)((status & ~DownstreamPortContainmentCapability.TriggerReasonMask) | DownstreamPortContainmentCapability.TriggerStatus
+            | (reason << DownstreamPortContainmentCapability.TriggerReasonShift));
+        rootPort.Set16((ushort)(state.Dpc + DownstreamPortContainmentCapability.ErrorSourceId), ownError ? (ushort)0 : requesterId);
         counters?.CountDpcTrigger();
-        if ((control & DownstreamPortContainmentRegisters.InterruptEnable) != 0)
+        if ((control & DownstreamPortContainmentCapability.InterruptEnable) != 0)
         {
-            rootPort.Set16(statusOffset, (ushort)(status | DownstreamPortContainmentRegisters.InterruptStatus));
-            int vector = rootPort.Read16((ushort)(state.Dpc + DownstreamPortContainmentRegisters.Capability)) & DownstreamPortContainmentRegisters.InterruptMessageNumberMask;
+            rootPort.Set16(statusOffset, (ushort)(status | DownstreamPortContainmentCapability.InterruptStatus));
+            int vector = rootPort.Read16((ushort)(state.Dpc + DownstreamPortContainmentCapability.Capability)) & DownstreamPortContainmentCapability.InterruptMessageNumberMask;
             rootPort.Interrupts.Signal(vector);
             return;
         }

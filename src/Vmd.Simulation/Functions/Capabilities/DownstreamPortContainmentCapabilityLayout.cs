@@ -10,8 +10,8 @@ public static class DownstreamPortContainmentCapabilityLayout
 
     // Trigger enable, completion control, interrupt enable and ERR_COR enable: the controls the basic capability has
     // (no software trigger and no RP PIO extensions are advertised, so those bits stay read-only 0).
-    private const ushort ControlWritable = DownstreamPortContainmentRegisters.TriggerEnableMask | DownstreamPortContainmentRegisters.CompletionControl
-        | DownstreamPortContainmentRegisters.InterruptEnable | DownstreamPortContainmentRegisters.ErrCorEnable;
+    private const ushort ControlWritable = DownstreamPortContainmentCapability.TriggerEnableMask | DownstreamPortContainmentCapability.CompletionControl
+        | DownstreamPortContainmentCapability.InterruptEnable | DownstreamPortContainmentCapability.ErrCorEnable;
 
     /// <summary>
     /// Adds the capability with DPC disabled after reset: DPC Control writable, DPC Status trigger and interrupt bits
@@ -24,12 +24,12 @@ public static class DownstreamPortContainmentCapabilityLayout
     /// <returns>The capability's offset.</returns>
     public static ushort AddDownstreamPortContainment(this FunctionBuilder builder, byte interruptMessageNumber = 0, ushort offset = 0)
     {
-        ushort at = builder.AddExtendedCapability(ExtendedCapabilityId.DownstreamPortContainment, Version, DownstreamPortContainmentRegisters.Length, offset);
+        ushort at = builder.AddExtendedCapability(ExtendedCapabilityId.DownstreamPortContainment, Version, DownstreamPortContainmentCapability.Length, offset);
         SimulatedFunction function = builder.Function;
-        function.DefineRegister((ushort)(at + DownstreamPortContainmentRegisters.Capability), 2, (uint)(interruptMessageNumber & DownstreamPortContainmentRegisters.InterruptMessageNumberMask), 0);
-        function.DefineRegister((ushort)(at + DownstreamPortContainmentRegisters.Control), 2, 0, ControlWritable);
-        function.DefineRegister((ushort)(at + DownstreamPortContainmentRegisters.Status), 2, 0, 0, DownstreamPortContainmentRegisters.TriggerStatus | DownstreamPortContainmentRegisters.InterruptStatus);
-        function.DefineRegister((ushort)(at + DownstreamPortContainmentRegisters.ErrorSourceId), 2, 0, 0);
+        function.DefineRegister((ushort)(at + DownstreamPortContainmentCapability.Capability), 2, (uint)(interruptMessageNumber & DownstreamPortContainmentCapability.InterruptMessageNumberMask), 0);
+        function.DefineRegister((ushort)(at + DownstreamPortContainmentCapability.Control), 2, 0, ControlWritable);
+        function.DefineRegister((ushort)(at + DownstreamPortContainmentCapability.Status), 2, 0, 0, DownstreamPortContainmentCapability.TriggerStatus | DownstreamPortContainmentCapability.InterruptStatus);
+        function.DefineRegister((ushort)(at + DownstreamPortContainmentCapability.ErrorSourceId), 2, 0, 0);
         return at;
     }
 }

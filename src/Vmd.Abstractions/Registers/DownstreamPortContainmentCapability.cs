@@ -1,10 +1,10 @@
-namespace Vmd.Simulation.Errors;
+namespace Vmd.Registers;
 
 /// <summary>
-/// Offsets and bits of the Downstream Port Containment extended capability (ID 0x001D, PCIe Base §7.9.14) as the
-/// simulator models it: the basic register set without Root Port Programmed I/O extensions.
+/// Offsets (from the capability) and bits of the Downstream Port Containment extended capability (ID 0x001D, PCIe Base
+/// r6.0 §7.9.14): the basic register set, without the Root Port Programmed I/O extensions.
 /// </summary>
-public static class DownstreamPortContainmentRegisters
+public static class DownstreamPortContainmentCapability
 {
     /// <summary>DPC Capability (16 bits, read-only): bits 4:0 DPC Interrupt Message Number.</summary>
     public const ushort Capability = 0x04;
