@@ -3,7 +3,7 @@ using System;
 namespace Vmd.Shell;
 
 /// <summary>
-/// Parses <c>vmd [--machine NAME] [--json] [--verbose] &lt;command&gt; [args]</c>. Hand-written so the
+/// Parses <c>vmd [--machine NAME | --dump FILE] [--json] [--verbose] &lt;command&gt; [args]</c>. Hand-written so the
 /// shell stays NativeAOT-clean and every usage error gets a sentence naming what was wrong.
 /// </summary>
 internal static class CommandLine
@@ -15,8 +15,20 @@ internal static class CommandLine
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            if (arg.StartsWith("--machine=", StringComparison.Ordinal))
+            if (arg.StartsWith("--dump=", StringComparison.Ordinal) || (arg == "--dump" && options.Command is null))
             {
+                string? file = arg == "--dump" ? (i + 1 < args.Length ? args[++i] : null) : arg["--dump=".Length..];
+                if (string.IsNullOrEmpty(file))
+                {
+                    error = "--dump needs a file: the text of 'lspci -D -xxxx' (or -xxx, -x, with or without -vv)";
+                    return false;
+                }
+
+                options.DumpFile = file;
+            }
+            else if (arg.StartsWith("--machine=", StringComparison.Ordinal))
+            {
+                options.MachineGiven = true;
                 options.Machine = arg["--machine=".Length..];
                 if (options.Machine.Length == 0)
                 {
@@ -32,6 +44,7 @@ internal static class CommandLine
                     return false;
                 }
 
+                options.MachineGiven = true;
                 options.Machine = args[++i];
             }
             else if (arg == "--json")
@@ -64,6 +77,12 @@ internal static class CommandLine
             {
                 options.Arguments.Add(arg);
             }
+        }
+
+        if (options.DumpFile is not null && options.MachineGiven)
+        {
+            error = "--dump and --machine both name the machine; give one of them";
+            return false;
         }
 
         return true;

@@ -14,7 +14,7 @@ namespace Vmd.Shell;
 internal static class ShellApp
 {
     public const string Usage = """
-        usage: vmd [--machine NAME] [--json] [--verbose] <command>
+        usage: vmd [--machine NAME | --dump FILE] [--json] [--verbose] <command>
 
         commands:
           bringup    run every bring-up step implemented so far, one progress line per step
@@ -36,11 +36,14 @@ internal static class ShellApp
           errors     steps 0-4 with error reporting on, then the decoded errors, the throttled log lines and counts
                      [--inject KIND --at ADDR [--count N]] errors injected at a function first, each one processed
           dump       the machine's config space in lspci -D -xxxx format (lspci -F FILE reads it; vmd --dump FILE too)
-                     [--after map|enable|enumerate] after the library ran that far; [--bytes 64|256|4096]
+                     [--after map|enable|enumerate] after the library ran that far; [--bytes 64|256|4096];
+                     [--sizes] with lspci -vv's Region lines, so vmd --dump learns every BAR size
           machines   list the built-in simulated machines
 
         options:
           --machine NAME, -m NAME   simulated machine to run on (default: tigerlake; see 'vmd machines')
+          --dump FILE               run on a machine built from what lspci -D -xxxx (-xxx, -x; -vv for BAR sizes)
+                                    printed on a real computer; what the dump cannot tell is listed on stderr
           --json                    machine-readable output (stable, camelCase)
           --verbose, -v             print the library's log lines on standard error
                                     (short options before the command are global; after it, the command's own)
@@ -72,7 +75,15 @@ internal static class ShellApp
             return NoExtraArguments(options, error) ?? MachinesCommand.Run(options, output);
         }
 
-        if (!MachineCatalog.TryCreate(options.Machine, out SimulatedMachine? machine))
+        SimulatedMachine? machine;
+        if (options.DumpFile is { } dumpFile)
+        {
+            if (!DumpMachine.TryLoad(dumpFile, time, error, out machine))
+            {
+                return ExitCodes.Usage;
+            }
+        }
+        else if (!MachineCatalog.TryCreate(options.Machine, out machine))
         {
             machine = null;
         }

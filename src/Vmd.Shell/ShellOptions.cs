@@ -9,6 +9,12 @@ internal sealed class ShellOptions
 
     public bool Json { get; set; }
 
+    /// <summary>An lspci dump to build the machine from (<c>--dump FILE</c>), instead of a built-in machine.</summary>
+    public string? DumpFile { get; set; }
+
+    /// <summary>True when <c>--machine</c> was given explicitly.</summary>
+    public bool MachineGiven { get; set; }
+
     public bool Verbose { get; set; }
 
     public bool Help { get; set; }

@@ -131,7 +131,7 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Empty, result.Error);
-        Assert.StartsWith("usage: vmd [--machine NAME] [--json] [--verbose] <command>", result.Output, StringComparison.Ordinal);
+        Assert.StartsWith("usage: vmd [--machine NAME | --dump FILE] [--json] [--verbose] <command>", result.Output, StringComparison.Ordinal);
         foreach (string word in new[] { "bringup", "info", "regs", "machines", "--machine NAME", "--json", "--verbose", "--help" })
         {
             Assert.Contains(word, result.Output, StringComparison.Ordinal);

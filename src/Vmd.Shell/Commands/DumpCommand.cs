@@ -7,7 +7,7 @@ using Vmd.Simulation.Dumps;
 namespace Vmd.Shell.Commands;
 
 /// <summary>
-/// <c>vmd dump [--after map|enable|enumerate] [--bytes 64|256|4096]</c>: the machine's configuration space — host
+/// <c>vmd dump [--after map|enable|enumerate] [--bytes 64|256|4096] [--sizes]</c>: the machine's configuration space — host
 /// functions and every function the VMD domains answer for now — in the text format of <c>lspci -D -xxxx</c> (or
 /// <c>-xxx</c>, <c>-x</c>), which pciutils reads back with <c>lspci -F FILE</c> and <c>vmd --dump FILE</c> imports.
 /// Without <c>--after</c> the machine is written as firmware left it; with it, after the library ran that far.
@@ -19,6 +19,7 @@ internal static class DumpCommand
     public static int Run(ShellOptions options, SimulatedMachine machine, ILoggerFactory loggers, TextWriter output, TextWriter error)
     {
         VmdState? after = null;
+        bool sizes = false;
         int bytes = LspciDumpWriter.ExtendedBytes;
         for (int i = 0; i < options.Arguments.Count; i++)
         {
@@ -45,6 +46,10 @@ internal static class DumpCommand
                     return ExitCodes.Usage;
                 }
             }
+            else if (argument == "--sizes")
+            {
+                sizes = true;
+            }
             else if (argument == "--bytes")
             {
                 string text = options.Arguments[++i];
@@ -63,7 +68,7 @@ internal static class DumpCommand
             }
             else
             {
-                error.WriteLine($"vmd: unknown argument '{argument}' for 'dump'; it takes --after {Steps} and --bytes 64|256|4096");
+                error.WriteLine($"vmd: unknown argument '{argument}' for 'dump'; it takes --after {Steps}, --bytes 64|256|4096 and --sizes");
                 return ExitCodes.Usage;
             }
         }
@@ -83,11 +88,11 @@ internal static class DumpCommand
 
             // The host is disposed below only after writing: unmapping would not change the registers, but keep the
             // order a kernel would have (what lspci shows is what the library left).
-            LspciDumpWriter.Write(machine, output, bytes);
+            LspciDumpWriter.Write(machine, output, bytes, sizes);
             return exit;
         }
 
-        LspciDumpWriter.Write(machine, output, bytes);
+        LspciDumpWriter.Write(machine, output, bytes, sizes);
         return exit;
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Text;
 using Vmd.Simulation.Domain;
 using Vmd.Simulation.Functions;
 
@@ -50,15 +51,20 @@ public static class LspciDumpWriter
     /// <param name="machine">The machine to dump.</param>
     /// <param name="writer">Where the text goes.</param>
     /// <param name="bytesPerFunction">64 (<c>-x</c>), 256 (<c>-xxx</c>) or 4096 (<c>-xxxx</c>, the default).</param>
+    /// <param name="withSizes">
+    /// Also write, after each header line, the <c>Region N: … [size=S]</c> lines of <c>lspci -vv</c> for every
+    /// implemented BAR, so an importer learns the sizes a dump alone cannot tell (lspci -F
+    /// skips these lines). Default false: exactly <c>lspci -D -xxxx</c>.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytesPerFunction"/> is not 64, 256 or 4096.</exception>
-    public static void Write(SimulatedMachine machine, TextWriter writer, int bytesPerFunction = ExtendedBytes)
+    public static void Write(SimulatedMachine machine, TextWriter writer, int bytesPerFunction = ExtendedBytes, bool withSizes = false)
     {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(writer);
         CheckSize(bytesPerFunction);
         foreach (DumpedFunction function in Collect(machine, bytesPerFunction))
         {
-            WriteFunction(function.Address, function.Bytes, writer);
+            WriteFunction(function.Address, function.Bytes, writer, withSizes ? function.Sizes : null);
         }
     }
 
@@ -92,7 +98,9 @@ public static class LspciDumpWriter
     /// <param name="bytes">The configuration bytes from offset 0: a multiple of 16, 16 to 4096 of them.</param>
     /// <param name="writer">Where the text goes.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytes"/> is empty, longer than 4096 or not a multiple of 16.</exception>
-    public static void WriteFunction(PciAddress address, ReadOnlySpan<byte> bytes, TextWriter writer)
+    public static void WriteFunction(PciAddress address, ReadOnlySpan<byte> bytes, TextWriter writer) => WriteFunction(address, bytes, writer, null);
+
+    private static void WriteFunction(PciAddress address, ReadOnlySpan<byte> bytes, TextWriter writer, string? sizeLines)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (bytes.Length == 0 || bytes.Length > ExtendedBytes || bytes.Length % BytesPerLine != 0)
@@ -104,6 +112,10 @@ public static class LspciDumpWriter
         writer.Write(' ');
         writer.Write(Describe(bytes));
         writer.Write('\n');
+        if (sizeLines is not null)
+        {
+            writer.Write(sizeLines);
+        }
 
         Span<char> line = stackalloc char[3 + 2 + (BytesPerLine * 3)];
         for (int offset = 0; offset < bytes.Length; offset += BytesPerLine)
@@ -140,6 +152,45 @@ public static class LspciDumpWriter
         return string.Create(CultureInfo.InvariantCulture, $"Class {classCode:x4}: Device {vendor:x4}:{device:x4} (rev {bytes[0x08]:x2})");
     }
 
+    /// <summary>lspci -vv's Region lines for a function's implemented BARs, with their sizes.</summary>
+    private static string SizeLines(SimulatedFunction function)
+    {
+        var text = new StringBuilder();
+        int bars = function.IsBridge ? 2 : 6;
+        for (int i = 0; i < bars; i++)
+        {
+            BarKind kind = function.GetBarKind(i);
+            ulong size = function.GetBarSize(i);
+            if (kind is BarKind.None or BarKind.Memory64Upper || size == 0)
+            {
+                continue;
+            }
+
+            ulong address = function.GetBarAddress(i);
+            text.Append(CultureInfo.InvariantCulture, $"\tRegion {i}: ");
+            text.Append(kind == BarKind.Io
+                ? string.Create(CultureInfo.InvariantCulture, $"I/O ports at {address:x}")
+                : string.Create(CultureInfo.InvariantCulture, $"Memory at {address:x} ({(kind == BarKind.Memory64 ? "64-bit" : "32-bit")}, non-prefetchable)"));
+            text.Append(" [size=").Append(SizeText(size)).Append("]\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A size as lspci prints it: 16, 2K, 16M, 4G.</summary>
+    private static string SizeText(ulong size)
+    {
+        string[] units = ["", "K", "M", "G", "T"];
+        int unit = 0;
+        while (unit < units.Length - 1 && size >= 1024 && size % 1024 == 0)
+        {
+            size /= 1024;
+            unit++;
+        }
+
+        return size.ToString(CultureInfo.InvariantCulture) + units[unit];
+    }
+
     private static char Hex(int value) => "0123456789abcdef"[value & 0xF];
 
     private static void CheckSize(int bytesPerFunction)
@@ -159,7 +210,7 @@ public static class LspciDumpWriter
             foreach (KeyValuePair<PciAddress, SimulatedFunction> entry in Gather(machine))
             {
                 int length = entry.Key.Segment == 0 ? hostBytes : bytesPerFunction;
-                dumped.Add(new DumpedFunction(entry.Key, entry.Value.ConfigBytes[..length].ToArray()));
+                dumped.Add(new DumpedFunction(entry.Key, entry.Value.ConfigBytes[..length].ToArray(), SizeLines(entry.Value)));
             }
         }
 
@@ -243,5 +294,5 @@ public static class LspciDumpWriter
         return true;
     }
 
-    private readonly record struct DumpedFunction(PciAddress Address, byte[] Bytes);
+    private readonly record struct DumpedFunction(PciAddress Address, byte[] Bytes, string Sizes);
 }
