@@ -15,9 +15,9 @@ internal static class CommandLine
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            if (arg.StartsWith("--dump=", StringComparison.Ordinal) || (arg == "--dump" && options.Command is null))
+            if (arg.StartsWith("--dump=", StringComparison.Ordinal) || arg == "--dump")
             {
-                string? file = arg == "--dump" ? (i + 1 < args.Length ? args[++i] : null) : arg["--dump=".Length..];
+                string? file = arg == "--dump" ? (i + 1 < args.Length && !args[i + 1].StartsWith('-') ? args[++i] : null) : arg["--dump=".Length..];
                 if (string.IsNullOrEmpty(file))
                 {
                     error = "--dump needs a file: the text of 'lspci -D -xxxx' (or -xxx, -x, with or without -vv)";
@@ -63,7 +63,7 @@ internal static class CommandLine
             {
                 if (options.Command is null)
                 {
-                    error = $"unknown option '{arg}'; the options are --machine NAME, --json, --verbose, --help";
+                    error = $"unknown option '{arg}'; the options are --machine NAME, --dump FILE, --json, --verbose, --help";
                     return false;
                 }
 

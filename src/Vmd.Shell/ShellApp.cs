@@ -135,7 +135,7 @@ internal static class ShellApp
 
         string extra = options.Arguments[0];
         error.WriteLine(extra.StartsWith('-')
-            ? $"vmd: unknown option '{extra}' for '{options.Command}'; the options are --machine NAME, --json, --verbose, --help"
+            ? $"vmd: unknown option '{extra}' for '{options.Command}'; the options are --machine NAME, --dump FILE, --json, --verbose, --help"
             : $"vmd: '{options.Command}' takes no arguments, but got '{extra}'");
         return ExitCodes.Usage;
     }

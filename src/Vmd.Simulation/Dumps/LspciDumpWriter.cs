@@ -167,10 +167,11 @@ public static class LspciDumpWriter
             }
 
             ulong address = function.GetBarAddress(i);
+            bool prefetchable = (function.ConfigBytes[Registers.PciHeader.BaseAddress(i)] & 0x8) != 0;
             text.Append(CultureInfo.InvariantCulture, $"\tRegion {i}: ");
             text.Append(kind == BarKind.Io
                 ? string.Create(CultureInfo.InvariantCulture, $"I/O ports at {address:x}")
-                : string.Create(CultureInfo.InvariantCulture, $"Memory at {address:x} ({(kind == BarKind.Memory64 ? "64-bit" : "32-bit")}, non-prefetchable)"));
+                : string.Create(CultureInfo.InvariantCulture, $"Memory at {address:x} ({(kind == BarKind.Memory64 ? "64-bit" : "32-bit")}, {(prefetchable ? "prefetchable" : "non-prefetchable")})"));
             text.Append(" [size=").Append(SizeText(size)).Append("]\n");
         }
 
