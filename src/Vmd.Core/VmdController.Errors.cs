@@ -188,7 +188,7 @@ public sealed partial class VmdController
 
     internal VmdCounters Counters => _counters;
 
-    private const ushort ReportingEnables = 0xF; // Device Control bits 3:0: correctable, non-fatal, fatal, unsupported request
+    private const ushort ReportingEnables = Registers.PciExpressDevice.ErrorReportingEnables;
 
     private long _suppressedReports;
     private Action? _errorWorkRequested;

@@ -29,4 +29,34 @@ public static class AdvancedErrorReportingBits
 
     /// <summary>Root Error Status bits 31:27: Advanced Error Interrupt Message Number.</summary>
     public const int RootErrorStatusMessageNumberShift = 27;
+
+    /// <summary>Root Error Status bit 0: ERR_COR Received.</summary>
+    public const uint ErrCorReceived = 1U << 0;
+
+    /// <summary>Root Error Status bit 1: Multiple ERR_COR Received.</summary>
+    public const uint MultipleErrCorReceived = 1U << 1;
+
+    /// <summary>Root Error Status bit 2: ERR_FATAL/NONFATAL Received.</summary>
+    public const uint UncorrectableReceived = 1U << 2;
+
+    /// <summary>Root Error Status bit 3: Multiple ERR_FATAL/NONFATAL Received.</summary>
+    public const uint MultipleUncorrectableReceived = 1U << 3;
+
+    /// <summary>Root Error Status bit 4: First Uncorrectable Fatal.</summary>
+    public const uint FirstUncorrectableFatal = 1U << 4;
+
+    /// <summary>Root Error Status bit 5: Non-Fatal Error Messages Received.</summary>
+    public const uint NonFatalMessagesReceived = 1U << 5;
+
+    /// <summary>Root Error Status bit 6: Fatal Error Messages Received.</summary>
+    public const uint FatalMessagesReceived = 1U << 6;
+
+    /// <summary>Root Error Command bit 0: Correctable Error Reporting Enable (the root port's interrupt for ERR_COR).</summary>
+    public const uint CorrectableInterruptEnable = 1U << 0;
+
+    /// <summary>Root Error Command bit 1: Non-Fatal Error Reporting Enable.</summary>
+    public const uint NonFatalInterruptEnable = 1U << 1;
+
+    /// <summary>Root Error Command bit 2: Fatal Error Reporting Enable.</summary>
+    public const uint FatalInterruptEnable = 1U << 2;
 }

@@ -24,6 +24,30 @@ public static class PciExpressDevice
     /// <summary>Device Control bit 0: Correctable Error Reporting Enable.</summary>
     public const ushort CorrectableErrorReportingEnable = 1 << 0;
 
+    /// <summary>Device Control bit 1: Non-Fatal Error Reporting Enable.</summary>
+    public const ushort NonFatalErrorReportingEnable = 1 << 1;
+
+    /// <summary>Device Control bit 2: Fatal Error Reporting Enable.</summary>
+    public const ushort FatalErrorReportingEnable = 1 << 2;
+
+    /// <summary>Device Control bit 3: Unsupported Request Reporting Enable.</summary>
+    public const ushort UnsupportedRequestReportingEnable = 1 << 3;
+
+    /// <summary>Device Control bits 3:0: all four error reporting enables.</summary>
+    public const ushort ErrorReportingEnables = 0xF;
+
+    /// <summary>Device Status bit 0: Correctable Error Detected (RW1C).</summary>
+    public const ushort CorrectableErrorDetected = 1 << 0;
+
+    /// <summary>Device Status bit 1: Non-Fatal Error Detected (RW1C).</summary>
+    public const ushort NonFatalErrorDetected = 1 << 1;
+
+    /// <summary>Device Status bit 2: Fatal Error Detected (RW1C).</summary>
+    public const ushort FatalErrorDetected = 1 << 2;
+
+    /// <summary>Device Status bit 3: Unsupported Request Detected (RW1C).</summary>
+    public const ushort UnsupportedRequestDetected = 1 << 3;
+
     /// <summary>Device Control bits 14:0: every control field below Initiate FLR / Bridge Configuration Retry Enable.</summary>
     public const ushort ControlFieldsMask = 0x7FFF;
 

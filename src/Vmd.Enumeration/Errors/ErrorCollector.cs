@@ -28,10 +28,9 @@ public static class ErrorCollector
     private const ushort DpcTriggerStatus = DownstreamPortContainmentCapability.TriggerStatus;
     private const ushort DpcTriggerReasonMask = DownstreamPortContainmentCapability.TriggerReasonMask;
     private const ushort DpcInterruptStatus = DownstreamPortContainmentCapability.InterruptStatus;
-    private const ushort DeviceStatusCorrectable = 1 << 0;
-    private const ushort DeviceStatusNonFatal = 1 << 1;
-    private const ushort DeviceStatusFatal = 1 << 2;
-    private const ushort DeviceStatusUnsupportedRequest = 1 << 3;
+    private const ushort DeviceStatusNonFatal = PciExpressDevice.NonFatalErrorDetected;
+    private const ushort DeviceStatusFatal = PciExpressDevice.FatalErrorDetected;
+    private const ushort DeviceStatusUnsupportedRequest = PciExpressDevice.UnsupportedRequestDetected;
 
     /// <summary>
     /// Collects and clears <paramref name="function"/>'s errors into <paramref name="records"/> (at least
@@ -151,8 +150,8 @@ public static class ErrorCollector
             {
                 uint source = config.Read32(address, (ushort)(aer + AdvancedErrorReportingCapability.ErrorSourceId));
                 config.Write32(address, (ushort)(aer + AdvancedErrorReportingCapability.RootErrorStatus), root);
-                PciErrorSeverity severity = (root & (1u << 6)) != 0 ? PciErrorSeverity.Fatal
-                    : (root & ((1u << 5) | (1u << 2))) != 0 ? PciErrorSeverity.NonFatal
+                PciErrorSeverity severity = (root & AdvancedErrorReportingBits.FatalMessagesReceived) != 0 ? PciErrorSeverity.Fatal
+                    : (root & (AdvancedErrorReportingBits.NonFatalMessagesReceived | AdvancedErrorReportingBits.UncorrectableReceived)) != 0 ? PciErrorSeverity.NonFatal
                     : PciErrorSeverity.Correctable;
                 records[count++] = new PciErrorRecord(address, PciErrorSource.RootError, severity, root,
                     correctableSourceId: (ushort)source, uncorrectableSourceId: (ushort)(source >> 16));

@@ -18,35 +18,29 @@ internal static class ErrorSignalling
     private const int UncorrectableKind = 2;
     private const int StatusKind = 3;
 
-    // Device Control bits 3:0 (PCIe Base §7.5.3.4): correctable, non-fatal, fatal and unsupported-request reporting enables.
-    private const ushort NonFatalReportingEnable = 1 << 1;
-    private const ushort FatalReportingEnable = 1 << 2;
-    private const ushort UnsupportedRequestReportingEnable = 1 << 3;
-
-    // Device Status bits 3:0: correctable, non-fatal, fatal and unsupported request detected.
-    private const ushort CorrectableDetected = 1 << 0;
-    private const ushort NonFatalDetected = 1 << 1;
-    private const ushort FatalDetected = 1 << 2;
-    private const ushort UnsupportedRequestDetected = 1 << 3;
+    private const ushort NonFatalReportingEnable = PciExpressDevice.NonFatalErrorReportingEnable;
+    private const ushort FatalReportingEnable = PciExpressDevice.FatalErrorReportingEnable;
+    private const ushort UnsupportedRequestReportingEnable = PciExpressDevice.UnsupportedRequestReportingEnable;
+    private const ushort CorrectableDetected = PciExpressDevice.CorrectableErrorDetected;
+    private const ushort NonFatalDetected = PciExpressDevice.NonFatalErrorDetected;
+    private const ushort FatalDetected = PciExpressDevice.FatalErrorDetected;
+    private const ushort UnsupportedRequestDetected = PciExpressDevice.UnsupportedRequestDetected;
 
     private const int UnsupportedRequestBit = 20;
     private const int PoisonedTlpBit = 12;
     private const int CompleterAbortBit = 15;
     private const int HeaderLogDwords = 4;
 
-    // Root Error Status bits (PCIe Base §7.8.4.10).
-    private const uint ErrCorReceived = 1U << 0;
-    private const uint MultipleErrCorReceived = 1U << 1;
-    private const uint UncorrectableReceived = 1U << 2;
-    private const uint MultipleUncorrectableReceived = 1U << 3;
-    private const uint FirstUncorrectableFatal = 1U << 4;
-    private const uint NonFatalMessagesReceived = 1U << 5;
-    private const uint FatalMessagesReceived = 1U << 6;
-
-    // Root Error Command bits 2:0.
-    private const uint CorrectableInterruptEnable = 1U << 0;
-    private const uint NonFatalInterruptEnable = 1U << 1;
-    private const uint FatalInterruptEnable = 1U << 2;
+    private const uint ErrCorReceived = AdvancedErrorReportingBits.ErrCorReceived;
+    private const uint MultipleErrCorReceived = AdvancedErrorReportingBits.MultipleErrCorReceived;
+    private const uint UncorrectableReceived = AdvancedErrorReportingBits.UncorrectableReceived;
+    private const uint MultipleUncorrectableReceived = AdvancedErrorReportingBits.MultipleUncorrectableReceived;
+    private const uint FirstUncorrectableFatal = AdvancedErrorReportingBits.FirstUncorrectableFatal;
+    private const uint NonFatalMessagesReceived = AdvancedErrorReportingBits.NonFatalMessagesReceived;
+    private const uint FatalMessagesReceived = AdvancedErrorReportingBits.FatalMessagesReceived;
+    private const uint CorrectableInterruptEnable = AdvancedErrorReportingBits.CorrectableInterruptEnable;
+    private const uint NonFatalInterruptEnable = AdvancedErrorReportingBits.NonFatalInterruptEnable;
+    private const uint FatalInterruptEnable = AdvancedErrorReportingBits.FatalInterruptEnable;
 
     /// <summary>True when <paramref name="kind"/> is one of the defined values.</summary>
     public static bool IsDefined(InjectedError kind) => Enum.IsDefined(kind);
