@@ -20,7 +20,6 @@ namespace Vmd.Benchmarks;
 /// results (Mean, Allocated) is per single 32-bit config read. docs/benchmarks.md has the command and a run.
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class ConfigReadBenchmarks
 {
     private const int Dwords = 64; // the 256-byte PCI-compatible header and capability area

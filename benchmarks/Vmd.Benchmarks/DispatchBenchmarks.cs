@@ -9,7 +9,6 @@ namespace Vmd.Benchmarks;
 /// handler), against a plain loop over the same number of delegate calls in the same run. Goal: 0 B per interrupt.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class DispatchBenchmarks
 {
     private InterruptDispatcher _dispatcher = null!;

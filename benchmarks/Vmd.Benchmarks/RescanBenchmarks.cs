@@ -8,22 +8,22 @@ namespace Vmd.Benchmarks;
 
 /// <summary>
 /// Re-scan and re-enumeration of an unchanged domain (goal: 0 B allocated), on the simulated Tiger Lake
-/// laptop (2 functions) and Skylake-SP server (10 functions behind a switch).
+/// laptop (2 functions), the Skylake-SP server (10 functions behind a switch) and the synthetic dense domain
+/// (247 functions on 32 buses behind two switches, see <see cref="SyntheticDomains"/>).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class RescanBenchmarks
 {
     private VmdController _vmd = null!;
 
     /// <summary>The simulated machine.</summary>
-    [Params("tigerlake", "skylake-sp")]
+    [Params("tigerlake", "skylake-sp", SyntheticDomains.Dense)]
     public string Machine { get; set; } = "tigerlake";
 
     [GlobalSetup]
     public void Setup()
     {
-        SimulatedMachine machine = MachineCatalog.Create(Machine);
+        SimulatedMachine machine = SyntheticDomains.TryCreate(Machine) ?? MachineCatalog.Create(Machine);
         _vmd = VmdHost.Detect(machine.HostConfig, machine.Memory).Controllers[0];
         if (!_vmd.TryMap() || !_vmd.TryEnable() || !_vmd.TryEnumerate())
         {

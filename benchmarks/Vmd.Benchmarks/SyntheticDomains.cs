@@ -58,7 +58,8 @@ internal static class SyntheticDomains
         ArgumentOutOfRangeException.ThrowIfLessThan(functions, 1);
         var builder = new MachineBuilder(name, $"Synthetic VMD domain: {functions} functions, {busCount} buses");
         builder.AddHostFunction(new PciAddress(0, 0, 0, 0), HostFunctions.HostBridge(0x2020));
-        builder.AddHostFunction(new PciAddress(0, 0x5D, 5, 0), HostFunctions.HostBridge(0x2034));
+        // The VMD is function 5 of device 5d:05, so function 0 there must say the device is multi-function.
+        builder.AddHostFunction(new PciAddress(0, 0x5D, 5, 0), new FunctionBuilder(HeaderType.Endpoint).Identity(0x8086, 0x2034, ClassCodes.SystemPeripheralOther).MultiFunction().Build());
         SimulatedVmd vmd = builder.AddVmd(new VmdOptions
         {
             Address = new PciAddress(0, 0x5D, 5, 5),
