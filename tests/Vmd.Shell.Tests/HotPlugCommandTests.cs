@@ -10,7 +10,7 @@ public sealed class HotPlugCommandTests
 {
     private const string NvmeClass = "010802";
 
-    private static readonly string[] Keys = ["event", "slot", "physicalSlot", "added", "removed", "functions", "events"];
+    private static readonly string[] Keys = ["event", "slot", "added", "removed", "functions", "physicalSlot", "events"];
 
     private const string SkylakeSlots =
         "slot 1 10000:00:00.0 (empty), slot 2 10000:00:01.0 (occupied), slot 3 10000:00:02.0 (occupied), slot 4 10000:00:03.0 (empty), slot 10 10000:04:08.0 (occupied), slot 11 10000:04:09.0 (occupied)";

@@ -188,7 +188,6 @@ internal static class HotPlugCommand
                 json.WriteStartObject();
                 json.WriteString("event", action);
                 json.WriteString("slot", slot.Port.ToString());
-                json.WriteNumber("physicalSlot", slot.PhysicalSlotNumber);
                 json.WriteStartArray("added");
                 foreach (PciFunction function in added)
                 {
@@ -204,6 +203,7 @@ internal static class HotPlugCommand
 
                 json.WriteEndArray();
                 json.WriteNumber("functions", vmd.Functions.Length);
+                json.WriteNumber("physicalSlot", slot.PhysicalSlotNumber);
                 json.WriteStartArray("events");
                 foreach (HotPlugEvent e in events)
                 {
