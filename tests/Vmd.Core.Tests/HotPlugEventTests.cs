@@ -200,4 +200,43 @@ public sealed class HotPlugEventTests
         Assert.Equal(1, vmd.ProcessHotPlugEvents());
         Assert.Equal(HotPlugEventKind.Inserted, Assert.Single(events).Kind);
     }
+
+    [Fact]
+    public void An_orderly_removal_powers_a_slot_off_and_the_next_insertion_powers_it_on()
+    {
+        var time = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMicroseconds(500) };
+        var builder = new MachineBuilder("powered-slot", "a client VMD with a power-controlled hot-plug slot") { TimeProvider = time };
+        SimulatedVmd simulated = builder.AddVmd(TestMachines.Client());
+        PciePort port = PciePort.CreateRootPort(new PciePortOptions
+        {
+            DeviceId = 0x9A09,
+            HardWiredPrimaryBus = 0,
+            HotPlugCapable = true,
+            PowerControllerPresent = true,
+            PhysicalSlotNumber = 5,
+        });
+        simulated.RootBus.Add(0x06, 0, port.Function);
+        port.SecondaryBus.Add(0, 0, SpareDrives.IntelNvme(0x7E));
+        SimulatedMachine machine = builder.Build();
+        VmdController vmd = Bringup.To(machine, VmdState.Enumerated, options: new VmdHostOptions { TimeProvider = time });
+        Assert.True(vmd.TryRouteInterrupts(machine.Interrupts));
+        var events = new List<HotPlugEvent>();
+        vmd.HotPlug += events.Add;
+        Assert.True(vmd.TryEnableHotPlug());
+        VmdSlot slot = Assert.Single(vmd.Slots);
+        Assert.True(slot.PowerController);
+        Assert.True(port.IsSlotPowered);
+
+        Assert.True(vmd.TryRemoveDevice(slot.Port));
+        Assert.False(port.IsSlotPowered); // Slot Control bit 10 set: the card may be pulled
+        port.HotRemove();
+        vmd.ProcessHotPlugEvents();
+
+        port.HotAdd(SpareDrives.IntelNvme(0x7F));
+        Assert.Equal(1, vmd.ProcessHotPlugEvents());
+
+        Assert.True(port.IsSlotPowered);
+        Assert.Equal([HotPlugEventKind.Removing, HotPlugEventKind.Removed, HotPlugEventKind.Inserted], events.ConvertAll(e => e.Kind));
+        Assert.True(TestDrives.Identify(machine, vmd, Find(vmd, Assert.Single(events[^1].Functions))).Completed);
+    }
 }
