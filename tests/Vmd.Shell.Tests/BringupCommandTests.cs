@@ -16,7 +16,7 @@ public sealed class BringupCommandTests
         Assert.Equal(string.Empty, result.Error);
         string[] lines = result.OutputLines;
         Assert.StartsWith("vmd: simulated machine 'tigerlake': ", lines[0], StringComparison.Ordinal);
-        Assert.Equal(10, lines.Length);
+        Assert.Equal(11, lines.Length);
         Assert.StartsWith("[detect    ] ok     scanned ", lines[1], StringComparison.Ordinal);
         Assert.EndsWith(": 1 VMD", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("[detect    ] ok     0000:00:0e.0 is Intel VMD 9a0b", lines[2], StringComparison.Ordinal);
@@ -26,8 +26,9 @@ public sealed class BringupCommandTests
         Assert.StartsWith("[enumerate ] ok     0000:00:0e.0: 2 functions on buses e0-e1, 0 without resources", lines[5], StringComparison.Ordinal);
         Assert.Equal("[interrupts] ok     0000:00:0e.0: remapped, 19 VMD vectors with host vectors; NVMe queues get vectors 2-18, other functions share 1", lines[6]);
         Assert.Equal("[reset     ] ok     0000:00:0e.0: domain reset, 2 of 2 functions back, fingerprint unchanged", lines[7]);
-        Assert.Equal("[drive     ]        10000:e1:00.0 Non-Volatile memory controller [0108]: Samsung Electronics Co Ltd NVMe SSD Controller PM9A1/PM9A3/980PRO [144d:a80a]; BAR0 at 50000000", lines[8]);
-        Assert.Equal("[later     ]        hot-plug and telemetry come in later steps", lines[9]);
+        Assert.Equal("[hotplug   ] ok     0000:00:0e.0: no hot-plug slots", lines[8]);
+        Assert.Matches(@"^\[telemetry \] ok     0000:00:0e\.0: error reporting on, 0 error record\(s\) found; \d+ config reads and \d+ writes through CFGBAR, \d+ interrupts dispatched$", lines[9]);
+        Assert.Equal("[drive     ]        10000:e1:00.0 Non-Volatile memory controller [0108]: Samsung Electronics Co Ltd NVMe SSD Controller PM9A1/PM9A3/980PRO [144d:a80a]; BAR0 at 50000000", lines[10]);
         Assert.All(lines[1..], l => Assert.Matches(@"^\[[a-z ]{10}\] ", l));
     }
 
@@ -78,15 +79,14 @@ public sealed class BringupCommandTests
         using JsonDocument json = jsonResult.Json();
         Assert.Equal("tigerlake", json.RootElement.GetProperty("machine").GetString());
         JsonElement[] steps = json.RootElement.GetProperty("steps").EnumerateArray().ToArray();
-        Assert.Equal(["detect", "detect", "map", "enable", "enumerate", "interrupts", "reset"], steps.Select(s => s.GetProperty("step").GetString()!));
+        Assert.Equal(["detect", "detect", "map", "enable", "enumerate", "interrupts", "reset", "hotplug", "telemetry"], steps.Select(s => s.GetProperty("step").GetString()!));
         Assert.All(steps, s => Assert.Equal("ok", s.GetProperty("status").GetString()));
         for (int i = 0; i < steps.Length; i++)
         {
             Assert.EndsWith(steps[i].GetProperty("detail").GetString()!, text.OutputLines[i + 1], StringComparison.Ordinal);
         }
 
-        Assert.Equal("hot-plug and telemetry come in later steps", json.RootElement.GetProperty("notYet").GetString());
-        Assert.DoesNotContain("interrupts", json.RootElement.GetProperty("notYet").GetString()!, StringComparison.Ordinal);
+        Assert.False(json.RootElement.TryGetProperty("notYet", out _), "every roadmap step runs now");
     }
 
     [Fact]
@@ -128,7 +128,9 @@ public sealed class BringupCommandTests
         Assert.All(
             result.OutputLines.Where(l => l.StartsWith("[interrupts]", StringComparison.Ordinal)),
             l => Assert.Matches(@"^\[interrupts\] ok     [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]: remapped, 19 VMD vectors with host vectors; NVMe queues get vectors [12]-18, other functions share [01]$", l));
-        Assert.StartsWith("[later     ]", result.OutputLines[^1], StringComparison.Ordinal);
+        Assert.Equal(vmds, result.OutputLines.Count(l => l.StartsWith("[hotplug   ] ok ", StringComparison.Ordinal)));
+        Assert.Equal(vmds, result.OutputLines.Count(l => l.StartsWith("[telemetry ] ok ", StringComparison.Ordinal)));
+        Assert.StartsWith("[drive     ]", result.OutputLines[^1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -252,7 +252,7 @@ public sealed class SecondRootBusCommandTests
         using JsonDocument json = jsonResult.Json();
         Assert.Equal(Machine, json.RootElement.GetProperty("machine").GetString());
         JsonElement[] steps = json.RootElement.GetProperty("steps").EnumerateArray().ToArray();
-        Assert.Equal(["detect", "detect", "map", "enable", "enumerate", "interrupts", "reset"], steps.Select(s => s.GetProperty("step").GetString()!));
+        Assert.Equal(["detect", "detect", "map", "enable", "enumerate", "interrupts", "reset", "hotplug", "telemetry"], steps.Select(s => s.GetProperty("step").GetString()!));
         Assert.All(steps, s => Assert.Equal("ok", s.GetProperty("status").GetString()));
         for (int i = 0; i < steps.Length; i++)
         {

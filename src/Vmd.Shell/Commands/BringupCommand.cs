@@ -5,6 +5,8 @@ using System.IO;
 using Microsoft.Extensions.Logging;
 using Vmd.Core;
 using Vmd.Core.Diagnostics;
+using Vmd.Core.HotPlug;
+using Vmd.Core.Telemetry;
 using Vmd.Core.Mapping;
 using Vmd.Core.Reports;
 using Vmd.Enumeration.Functions;
@@ -19,8 +21,6 @@ namespace Vmd.Shell.Commands;
 /// </summary>
 internal static class BringupCommand
 {
-    private const string NotYet = "hot-plug and telemetry come in later steps";
-
     public static int Run(ShellOptions options, SimulatedMachine machine, ILoggerFactory loggers, TextWriter output, TextWriter error)
     {
         var steps = new List<(string Step, string Status, string Detail)>();
@@ -56,6 +56,23 @@ internal static class BringupCommand
             }
         }
 
+        // Steps 6 and 7: slots armed for hot-plug, error reporting on and one pass over the error registers.
+        foreach (VmdController vmd in host.Controllers)
+        {
+            if (vmd.State != VmdState.InterruptsRouted)
+            {
+                continue;
+            }
+
+            bool armed = vmd.TryEnableHotPlug();
+            steps.Add(("hotplug", armed ? "ok" : "failed", $"{vmd.Endpoint.Address}: {DescribeSlots(vmd)}"));
+            vmd.EnableErrorReporting();
+            int errors = vmd.ProcessErrors();
+            VmdTelemetrySnapshot t = vmd.GetTelemetry();
+            steps.Add(("telemetry", "ok",
+                $"{vmd.Endpoint.Address}: error reporting on, {errors} error record(s) found; {t.ConfigReads} config reads and {t.ConfigWrites} writes through CFGBAR, {t.Interrupts} interrupts dispatched"));
+        }
+
         if (options.Json)
         {
             JsonOutput.Write(output, json =>
@@ -74,7 +91,6 @@ internal static class BringupCommand
 
                 json.WriteEndArray();
                 json.WriteString("fingerprint", host.Fingerprint.ToString("x16", CultureInfo.InvariantCulture));
-                json.WriteString("notYet", NotYet);
                 json.WriteEndObject();
             });
         }
@@ -99,8 +115,6 @@ internal static class BringupCommand
                     }
                 }
             }
-
-            output.WriteLine($"[later     ]        {NotYet}");
         }
 
         int exit = CommandResult.Of(host, error);
@@ -127,6 +141,23 @@ internal static class BringupCommand
             : string.Empty) + (vmd.InterruptDegradedReason is { } why ? $" (degraded: {why})" : string.Empty),
         _ => $"{vmd.Endpoint.Address}: {vmd.Functions.Length} functions on buses {UsedBuses(vmd)}, {Unassigned(vmd)} without resources; fingerprint {vmd.Fingerprint:x16}",
     };
+
+    private static string DescribeSlots(VmdController vmd)
+    {
+        int slots = 0;
+        int empty = 0;
+        int interrupts = 0;
+        foreach (VmdSlot slot in vmd.Slots)
+        {
+            slots++;
+            empty += slot.Occupied ? 0 : 1;
+            interrupts += slot.InterruptDriven ? 1 : 0;
+        }
+
+        return slots == 0
+            ? "no hot-plug slots"
+            : $"{slots} hot-plug slot(s), {empty} empty; events by the ports' interrupts on {interrupts}, polled on {slots - interrupts}";
+    }
 
     private static string DescribeApertures(VmdController vmd)
     {
