@@ -76,6 +76,18 @@ public static class BarSizer
     public static int SizeAll(IConfigSpace config, PciAddress address, int barCount, Span<PciBar> destination, out VmdError error)
     {
         ArgumentNullException.ThrowIfNull(config);
+        return SizeAll(config, address, barCount, destination, config.Read16(address, PciHeader.Command), 0, out _, out error);
+    }
+
+    /// <summary>
+    /// As <see cref="SizeAll(IConfigSpace, PciAddress, int, Span{PciBar}, out VmdError)"/>, for an enumerator that has
+    /// just read Command (<paramref name="command"/>) and wants the expansion ROM sized in the same decode-off window:
+    /// one Command read and one disable/restore pair fewer per function. <paramref name="headerType"/> selects the ROM
+    /// register (0x30 or 0x38); 0 or a layout without one leaves <paramref name="rom"/> not implemented.
+    /// </summary>
+    internal static int SizeAll(IConfigSpace config, PciAddress address, int barCount, Span<PciBar> destination, ushort command, byte headerType, out PciBar rom, out VmdError error)
+    {
+        ArgumentNullException.ThrowIfNull(config);
         ThrowIfBadCount(barCount);
         if (destination.Length < barCount)
         {
@@ -83,7 +95,8 @@ public static class BarSizer
         }
 
         error = VmdError.None;
-        if (!DecodeControl.TryDisable(config, address, out ushort command))
+        rom = PciBar.NotImplemented(PciBar.ExpansionRomIndex);
+        if (!DecodeControl.TryDisable(config, address, command, out command))
         {
             error = VmdError.AllOnes;
             return 0;
@@ -110,6 +123,12 @@ public static class BarSizer
                 destination[index] = PciBar.NotImplemented(index);
                 index++;
             }
+        }
+
+        if (headerType != 0 && error != VmdError.AllOnes && ExpansionRomSizer.TryGetRegisterOffset(headerType, out ushort romOffset)
+            && ExpansionRomSizer.SizeRegister(config, address, romOffset, out PciBar sizedRom) == VmdError.None)
+        {
+            rom = sizedRom;
         }
 
         DecodeControl.Restore(config, address, command);

@@ -14,9 +14,13 @@ internal static class DecodeControl
     private const ushort AllOnes16 = 0xFFFF;
 
     /// <summary>Reads Command and clears MSE and IO when either is set; false (nothing written) when Command reads all-ones.</summary>
-    public static bool TryDisable(IConfigSpace config, PciAddress address, out ushort savedCommand)
+    public static bool TryDisable(IConfigSpace config, PciAddress address, out ushort savedCommand) =>
+        TryDisable(config, address, config.Read16(address, PciHeader.Command), out savedCommand);
+
+    /// <summary>As <see cref="TryDisable(IConfigSpace, PciAddress, out ushort)"/>, with Command already read by the caller.</summary>
+    public static bool TryDisable(IConfigSpace config, PciAddress address, ushort command, out ushort savedCommand)
     {
-        savedCommand = config.Read16(address, PciHeader.Command);
+        savedCommand = command;
         if (savedCommand == AllOnes16)
         {
             return false;
@@ -30,7 +34,7 @@ internal static class DecodeControl
         return true;
     }
 
-    /// <summary>Writes the saved Command back when <see cref="TryDisable"/> changed it. Command has no RW1C bits.</summary>
+    /// <summary>Writes the saved Command back when <c>TryDisable</c> changed it. Command has no RW1C bits.</summary>
     public static void Restore(IConfigSpace config, PciAddress address, ushort savedCommand)
     {
         if ((savedCommand & DecodeEnables) != 0)

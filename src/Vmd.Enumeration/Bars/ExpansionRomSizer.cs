@@ -69,7 +69,7 @@ public static class ExpansionRomSizer
         return error == VmdError.None;
     }
 
-    private static VmdError SizeRegister(IConfigSpace config, PciAddress address, ushort offset, out PciBar rom)
+    internal static VmdError SizeRegister(IConfigSpace config, PciAddress address, ushort offset, out PciBar rom)
     {
         rom = PciBar.NotImplemented(PciBar.ExpansionRomIndex);
         uint saved = config.Read32(address, offset);

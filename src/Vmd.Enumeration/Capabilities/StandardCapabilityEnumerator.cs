@@ -28,13 +28,29 @@ public struct StandardCapabilityEnumerator
     private byte _next;
     private bool _started;
     private bool _finished;
+    private int _knownStatus;
 
     /// <summary>Prepares a walk; nothing is read until the first <see cref="MoveNext"/>.</summary>
     /// <param name="config">The configuration port; not owned.</param>
     /// <param name="address">The function.</param>
     public StandardCapabilityEnumerator(IConfigSpace config, PciAddress address)
+        : this(config, address, -1)
+    {
+    }
+
+    /// <summary>Prepares a walk with the Status register already read (a decoder read Command and Status as one dword), saving a read.</summary>
+    /// <param name="config">The configuration port; not owned.</param>
+    /// <param name="address">The function.</param>
+    /// <param name="status">The Status register as read.</param>
+    public StandardCapabilityEnumerator(IConfigSpace config, PciAddress address, ushort status)
+        : this(config, address, (int)status)
+    {
+    }
+
+    private StandardCapabilityEnumerator(IConfigSpace config, PciAddress address, int knownStatus)
     {
         ArgumentNullException.ThrowIfNull(config);
+        _knownStatus = knownStatus;
         _config = config;
         _address = address;
         _visited = 0;
@@ -69,7 +85,7 @@ public struct StandardCapabilityEnumerator
         if (!_started)
         {
             _started = true;
-            ushort status = _config.Read16(_address, PciHeader.Status);
+            ushort status = _knownStatus >= 0 ? (ushort)_knownStatus : _config.Read16(_address, PciHeader.Status);
             if (status == AllOnes16)
             {
                 return Finish(VmdError.AllOnes);

@@ -332,7 +332,8 @@ public sealed partial class DomainEnumerator
         record.Depth = depth;
         if (record.BarCount > 0)
         {
-            int sized = BarSizer.SizeAll(_config, address, record.BarCount, record.BarStorage, out VmdError error);
+            // Command was read while decoding, and the ROM shares the BARs' decode-off window.
+            int sized = BarSizer.SizeAll(_config, address, record.BarCount, record.BarStorage, record.Command, record.HeaderType, out PciBar rom, out VmdError error);
             if (error == VmdError.AllOnes || sized < record.BarCount)
             {
                 VanishedFunctions++;
@@ -352,7 +353,7 @@ public sealed partial class DomainEnumerator
                 }
             }
 
-            if (ExpansionRomSizer.TrySize(_config, address, record.HeaderType, out PciBar rom, out _))
+            if (rom.Kind != PciBarKind.None)
             {
                 record.ExpansionRom = rom;
             }

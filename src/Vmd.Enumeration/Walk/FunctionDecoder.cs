@@ -61,7 +61,7 @@ internal static class FunctionDecoder
                 break;
         }
 
-        return DecodeCapabilities(config, address, function);
+        return DecodeCapabilities(config, address, function, (ushort)(commandStatus >> 16));
     }
 
     /// <summary>Reads a bridge's bus numbers and windows as they are programmed now.</summary>
@@ -81,9 +81,10 @@ internal static class FunctionDecoder
         return new BridgeInfo((byte)busNumbers, (byte)(busNumbers >> 8), (byte)(busNumbers >> 16), memoryWindow, prefetchableWindow, prefetchable64, hasIo);
     }
 
-    private static bool DecodeCapabilities(IConfigSpace config, PciAddress address, PciFunction function)
+    private static bool DecodeCapabilities(IConfigSpace config, PciAddress address, PciFunction function, ushort status)
     {
-        var standard = new StandardCapabilityEnumerator(config, address);
+        // Status came with Command in one dword: the walk need not read it again.
+        var standard = new StandardCapabilityEnumerator(config, address, status);
         int count = 0;
         var storage = function.CapabilityStorage;
         while (standard.MoveNext())
