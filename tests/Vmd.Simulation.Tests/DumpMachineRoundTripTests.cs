@@ -2,6 +2,7 @@ using System;
 using System.Text;
 using Vmd.Registers;
 using Vmd.Simulation.Domain;
+using Vmd.Simulation.Dumps;
 using Vmd.Simulation.Dumps.Import;
 using Vmd.Simulation.Functions;
 using Vmd.Simulation.Machines;
@@ -25,81 +26,8 @@ public sealed class DumpMachineRoundTripTests
         return names;
     }
 
-    /// <summary>The text lspci would print for <paramref name="machine"/>: host segment, then each VMD's domain.</summary>
-    internal static string Print(SimulatedMachine machine)
-    {
-        var text = new StringBuilder();
-        for (int bus = 0; bus <= 0xFF; bus++)
-        {
-            for (int device = 0; device <= PciAddress.MaxDevice; device++)
-            {
-                for (int function = 0; function <= PciAddress.MaxFunction; function++)
-                {
-                    var address = new PciAddress(0, (byte)bus, device, function);
-                    if (machine.FindHostFunction(address) is SimulatedFunction found)
-                    {
-                        Append(text, address, found);
-                    }
-                }
-            }
-        }
-
-        foreach (SimulatedVmd vmd in machine.Vmds)
-        {
-            Walk(text, vmd.RootBus, vmd.BusStart, vmd.DomainSegment);
-            if (vmd.SplitsRootBuses)
-            {
-                Walk(text, vmd.SecondRootBus!, SimulatedVmd.SecondRootBusNumber, vmd.DomainSegment);
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private static void Walk(StringBuilder text, SimulatedBus bus, int number, uint segment)
-    {
-        for (int i = 0; i < bus.Count; i++)
-        {
-            SimulatedFunction function = bus.GetAt(i, out int device, out int functionNumber);
-            Append(text, new PciAddress(segment, (byte)number, device, functionNumber), function);
-            if (function.IsBridge && function.SecondaryBus is SimulatedBus below)
-            {
-                Walk(text, below, function.ConfigBytes[Type1Header.SecondaryBusNumber], segment);
-            }
-        }
-    }
-
-    private static void Append(StringBuilder text, PciAddress address, SimulatedFunction function)
-    {
-        text.Append(address.ToString()).Append($" Class {function.ClassCode >> 8:x4}: Device {function.VendorId:x4}:{function.DeviceId:x4}\n");
-        int bars = function.IsBridge ? Type1Header.BarCount : Type0Header.BarCount;
-        for (int i = 0; i < bars; i++)
-        {
-            BarKind kind = function.GetBarKind(i);
-            if (kind is BarKind.Memory32 or BarKind.Memory64)
-            {
-                text.Append($"\tRegion {i}: Memory at {function.GetBarAddress(i):x} ({(kind == BarKind.Memory64 ? "64" : "32")}-bit, non-prefetchable) [size={function.GetBarSize(i)}]\n");
-            }
-            else if (kind == BarKind.Io)
-            {
-                text.Append($"\tRegion {i}: I/O ports at {function.GetBarAddress(i):x} [size={function.GetBarSize(i)}]\n");
-            }
-        }
-
-        ReadOnlySpan<byte> bytes = function.ConfigBytes;
-        for (int offset = 0; offset < bytes.Length; offset += 16)
-        {
-            text.Append(offset < 0x100 ? offset.ToString("x2") : offset.ToString("x3")).Append(':');
-            for (int i = 0; i < 16; i++)
-            {
-                text.Append(' ').Append(bytes[offset + i].ToString("x2"));
-            }
-
-            text.Append('\n');
-        }
-
-        text.Append('\n');
-    }
+    /// <summary>What 'lspci -D -vv -xxxx' would print for <paramref name="machine"/>: the project's own writer, with sizes.</summary>
+    internal static string Print(SimulatedMachine machine) => LspciDumpWriter.ToText(machine, LspciDumpWriter.ExtendedBytes, withSizes: true);
 
     private static SimulatedFunction? Find(SimulatedMachine machine, PciAddress address)
     {

@@ -70,10 +70,10 @@ public static class LspciDumpWriter
 
     /// <summary>The dump of <paramref name="machine"/> as one string (see <see cref="Write"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytesPerFunction"/> is not 64, 256 or 4096.</exception>
-    public static string ToText(SimulatedMachine machine, int bytesPerFunction = ExtendedBytes)
+    public static string ToText(SimulatedMachine machine, int bytesPerFunction = ExtendedBytes, bool withSizes = false)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        Write(machine, writer, bytesPerFunction);
+        Write(machine, writer, bytesPerFunction, withSizes);
         return writer.ToString();
     }
 
