@@ -186,8 +186,6 @@ public sealed partial class VmdController
         return count;
     }
 
-    internal VmdCounters Counters => _counters;
-
     private const ushort ReportingEnables = Registers.PciExpressDevice.ErrorReportingEnables;
 
     private long _suppressedReports;

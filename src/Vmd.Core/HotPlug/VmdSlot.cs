@@ -7,6 +7,7 @@ namespace Vmd.Core.HotPlug;
 public sealed class VmdSlot
 {
     private int _pending;
+    private long _interrupts;
 
     internal VmdSlot(HotPlugPort port)
     {
@@ -51,8 +52,6 @@ public sealed class VmdSlot
 
     /// <summary>Hot-plug interrupts received from this slot's port.</summary>
     public long Interrupts => Interlocked.Read(ref _interrupts);
-
-    private long _interrupts;
 
     internal void Signal()
     {
