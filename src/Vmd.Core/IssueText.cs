@@ -23,6 +23,7 @@ public static class IssueText
         FunctionIssues.TooManyFunctions => "was beyond the function limit",
         FunctionIssues.HardWiredPrimaryBus => "has a hard-wired primary bus number",
         FunctionIssues.UpstreamUnassigned => "sits below a bridge that got no window, so it cannot be reached",
+        FunctionIssues.FoundByRescan => "appeared in a re-scan; it has no resources until the domain is enumerated again",
         _ => Combine(issue),
     };
 

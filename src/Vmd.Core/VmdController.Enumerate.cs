@@ -78,6 +78,7 @@ public sealed partial class VmdController
 
             ulong fingerprint = _enumerator.ComputeFingerprint();
             State = VmdState.Enumerated;
+            PublishDevices();
             _counters.CountEnumeration(_options.TimeProvider.GetTimestamp() - started);
 
             int unassigned = 0;
@@ -117,6 +118,11 @@ public sealed partial class VmdController
 
             long rejectedBefore = _domain!.RejectedAccesses;
             bool unchanged = _enumerator!.Rescan();
+            if (!unchanged)
+            {
+                PublishDevices();
+            }
+
             ReportRejected(rejectedBefore);
             if (!unchanged)
             {

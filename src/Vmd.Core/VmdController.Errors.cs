@@ -129,17 +129,7 @@ public sealed partial class VmdController
     /// </summary>
     public VmdTelemetrySnapshot GetTelemetry()
     {
-        long interrupts = 0;
-        long spurious = 0;
-        if (Dispatcher is { } dispatcher)
-        {
-            for (int vector = 0; vector < dispatcher.VectorCount; vector++)
-            {
-                interrupts += dispatcher.GetDispatchCount(vector);
-                spurious += dispatcher.GetSpuriousCount(vector);
-            }
-        }
-
+        ReadInterruptTotals(out long interrupts, out long spurious);
         var domain = _domain;
         TimeProvider time = _options.TimeProvider;
         return new VmdTelemetrySnapshot
@@ -167,24 +157,10 @@ public sealed partial class VmdController
 
     /// <summary>
     /// Copies each VMD vector's dispatch and spurious counts into the spans (index = VMD vector); returns how many vectors
-    /// were copied (0 before interrupts are routed in remapped mode). Allocation-free.
+    /// were copied (0 while interrupts are not routed in remapped mode). The counts run on across the dispatchers a reset, suspend or
+    /// resume replaces, so they never go backwards. Allocation-free, lock-free, any thread.
     /// </summary>
-    public int CopyVectorCounts(Span<long> dispatched, Span<long> spurious)
-    {
-        if (Dispatcher is not { } dispatcher)
-        {
-            return 0;
-        }
-
-        int count = Math.Min(dispatcher.VectorCount, Math.Min(dispatched.Length, spurious.Length));
-        for (int vector = 0; vector < count; vector++)
-        {
-            dispatched[vector] = dispatcher.GetDispatchCount(vector);
-            spurious[vector] = dispatcher.GetSpuriousCount(vector);
-        }
-
-        return count;
-    }
+    public int CopyVectorCounts(Span<long> dispatched, Span<long> spurious) => CopyVectorTotals(dispatched, spurious);
 
     private const ushort ReportingEnables = Registers.PciExpressDevice.ErrorReportingEnables;
 

@@ -148,8 +148,9 @@ public sealed partial class VmdController
                 return FailStep(VmdStep.HotPlug, VmdError.Absent, $"slot {slot.PhysicalSlotNumber} ({slot.Port}) is empty");
             }
 
-            RemoveCore(slot, surprise: false);
-            return true;
+            RemoveCore(slot, surprise: false, out string? stillDecoding);
+            return stillDecoding is null
+                || FailStep(VmdStep.HotPlug, VmdError.AllOnes, $"{stillDecoding} did not confirm its decode off (Command read back all-ones or still decoding); it stays listed without interrupts or mappings — remove it again");
         }
     }
 
@@ -239,6 +240,13 @@ public sealed partial class VmdController
         ushort status = port.ReadStatus();
         if (status == 0xFFFF)
         {
+            // A port that is gone answers all-ones to every request, but one all-ones completion alone is no proof:
+            // removing on it would drop a working drive that no later event brings back. Ask once more.
+            status = port.ReadStatus();
+        }
+
+        if (status == 0xFFFF)
+        {
             // The port itself stopped answering: whatever was below it is gone.
             return slot.Occupied ? RemoveCore(slot, surprise: true) : 0;
         }
@@ -246,10 +254,16 @@ public sealed partial class VmdController
         ushort events = (ushort)(status & SlotEvents);
         if (events == 0 && !signalled)
         {
+            if (!slot.Occupied && slot.RecheckPresence)
+            {
+                return RecheckAfterSurpriseRemoval(slot, port, status);
+            }
+
             // No event: a drive that vanished without one (a slot without presence change reporting) still reads all-ones.
             return slot.Occupied && !DeviceAnswers(record) ? RemoveCore(slot, surprise: true) : 0;
         }
 
+        slot.RecheckPresence = false;
         port.ClearEvents(events);
         bool present = (events & PciExpressSlot.PresenceDetectChanged) != 0
             ? port.WaitForStablePresence(_options.TimeProvider, _hotPlugOptions!.Debounce, out _)
@@ -261,6 +275,28 @@ public sealed partial class VmdController
         }
 
         return present ? InsertCore(slot, port) : 0;
+    }
+
+    /// <summary>
+    /// A slot emptied by a surprise removal and quiet since: when presence is still detected and device 0 below answers,
+    /// the removal was the host port or the link failing for a while, not the card leaving, and no event will come to say
+    /// so. The card is inserted again as if it had just been seated; an empty slot clears the mark.
+    /// </summary>
+    private int RecheckAfterSurpriseRemoval(VmdSlot slot, HotPlugPort port, ushort status)
+    {
+        if (!HotPlugPort.IsPresent(status))
+        {
+            slot.RecheckPresence = false;
+            return 0;
+        }
+
+        if (!DeviceAnswers(port.Function))
+        {
+            return 0; // still gone, or still training: looked at again next time
+        }
+
+        slot.RecheckPresence = false;
+        return InsertCore(slot, port);
     }
 
     private int InsertCore(VmdSlot slot, HotPlugPort port)
@@ -316,8 +352,18 @@ public sealed partial class VmdController
         return 1;
     }
 
-    private int RemoveCore(VmdSlot slot, bool surprise)
+    private int RemoveCore(VmdSlot slot, bool surprise) => RemoveCore(slot, surprise, out _);
+
+    /// <param name="slot">The slot whose functions go.</param>
+    /// <param name="surprise">True when the card is gone: nothing is written to it.</param>
+    /// <param name="stillDecoding">
+    /// An orderly removal stops before the list when a function did not confirm its decode off (the host port failing, a
+    /// write lost twice): the function stays listed, its interrupts and mappings already released, so the host can remove
+    /// it again and no window is handed to the next card while something may still answer in it. Null otherwise.
+    /// </param>
+    private int RemoveCore(VmdSlot slot, bool surprise, out string? stillDecoding)
     {
+        stillDecoding = null;
         PciFunction? record = FindFunction(slot.Port);
         if (record is null)
         {
@@ -354,12 +400,21 @@ public sealed partial class VmdController
             // Deepest first: a bridge keeps forwarding until what is below it has stopped decoding.
             for (int i = below.Count - 1; i >= 0; i--)
             {
-                _domain!.Write16(below[i].Address, PciHeader.Command, 0);
+                if (!TurnOffDecode(below[i].Address))
+                {
+                    stillDecoding ??= below[i].Address.ToString();
+                }
+            }
+
+            if (stillDecoding is not null)
+            {
+                return raised;
             }
         }
 
         _enumerator!.RemoveBelow(record);
         slot.Occupied = false;
+        slot.RecheckPresence = surprise;
         if (!surprise && slot.PowerController)
         {
             PortOf(slot).TryCommand(PciExpressSlot.PowerControllerControl, PciExpressSlot.PowerControllerControl, _options.TimeProvider);
@@ -417,9 +472,41 @@ public sealed partial class VmdController
         }
     }
 
+    /// <summary>
+    /// Clears Command on a function being removed in order and reads it back: a write lost on the way would leave the
+    /// function decoding a window that is about to be handed to the next card, so a Command still decoding is written
+    /// once more. False when it still decodes after that, or reads all-ones (gone, or the host port is failing: nothing
+    /// says it stopped decoding).
+    /// </summary>
+    private bool TurnOffDecode(PciAddress function)
+    {
+        const ushort decode = (ushort)(PciCommand.MemorySpaceEnable | PciCommand.IoSpaceEnable | PciCommand.BusMasterEnable);
+        _domain!.Write16(function, PciHeader.Command, 0);
+        ushort command = _domain.Read16(function, PciHeader.Command);
+        if (command == 0xFFFF)
+        {
+            command = _domain.Read16(function, PciHeader.Command); // one all-ones completion is no proof it is gone
+        }
+
+        if (command != 0xFFFF && (command & decode) != 0)
+        {
+            _domain.Write16(function, PciHeader.Command, 0);
+            command = _domain.Read16(function, PciHeader.Command);
+        }
+
+        return command != 0xFFFF && (command & decode) == 0;
+    }
+
     private bool DeviceAnswers(PciFunction port)
     {
-        ushort vendor = _domain!.Read16(new PciAddress(port.Address.Segment, port.Bridge.Secondary, 0, 0), PciHeader.VendorId);
+        var below = new PciAddress(port.Address.Segment, port.Bridge.Secondary, 0, 0);
+        ushort vendor = _domain!.Read16(below, PciHeader.VendorId);
+        if (vendor is 0xFFFF or 0x0000)
+        {
+            // A gone device reads all-ones on every request; a single such completion must not remove a working drive.
+            vendor = _domain.Read16(below, PciHeader.VendorId);
+        }
+
         return vendor is not (0xFFFF or 0x0000);
     }
 
@@ -534,6 +621,7 @@ public sealed partial class VmdController
     private void Raise(HotPlugEvent hotPlugEvent)
     {
         _counters.CountHotPlug(hotPlugEvent.Kind);
+        PublishDevices(); // a handler of the event, on any thread, must find the list the event describes
         HotPlug?.Invoke(hotPlugEvent);
     }
 

@@ -37,9 +37,6 @@ public sealed partial class VmdController
     /// <summary>The VMD vector table (remapped mode), once routed; null in the other modes.</summary>
     public VmdVectorTable? Vectors { get; private set; }
 
-    /// <summary>Demultiplexes each VMD vector to its children's handlers (remapped mode); null otherwise.</summary>
-    public InterruptDispatcher? Dispatcher { get; private set; }
-
     /// <summary>Runs the handlers of masked, pending sources (polling mode, or any source registered for polling).</summary>
     public InterruptPoller Poller { get; } = new();
 
@@ -269,9 +266,24 @@ public sealed partial class VmdController
             return;
         }
 
+        if (!MsixFitsMemBar2(info))
+        {
+            // Firmware may size MEMBAR2 below the table its capability announces; programming it would run off the BAR.
+            InterruptDegradedReason = "the VMD's MSI-X table or PBA does not fit in MEMBAR2; children are polled";
+            return;
+        }
+
         bool offsetFirst = (Endpoint.Device.Features & VmdFeatures.OffsetFirstVector) != 0;
         var table = new VmdVectorTable(info.TableSize, offsetFirst, options.Policy ?? new LinuxVectorPolicy());
-        int requested = Math.Clamp(options.RequestedVectors ?? info.TableSize, 1, info.TableSize);
+        if (info.TableSize <= table.FirstUsable)
+        {
+            // Entry 0 is the VMD's own on offset-first-vector IDs: a one-entry table leaves nothing for children.
+            InterruptDegradedReason = "the VMD's MSI-X table has no entry children may use; children are polled";
+            return;
+        }
+
+        // The table refuses a request that covers no usable entry, so the lower bound is the first usable one + 1.
+        int requested = Math.Clamp(options.RequestedVectors ?? info.TableSize, table.FirstUsable + 1, info.TableSize);
         if (!table.TryGrantFrom(host, requested, out _))
         {
             InterruptDegradedReason = "the host granted no usable vector; children are polled";
@@ -281,14 +293,28 @@ public sealed partial class VmdController
         _vmdMsix = new MsixController(_host, Endpoint.Address, Msix.CapabilityOffset, info, _memBar2!.Region);
         _vmdMsix.Enable(); // function mask on, every entry masked
         var dispatcher = new InterruptDispatcher(info.TableSize, dummyReadBeforeHandler: Endpoint.Device.DeviceId == MeteorLakeVmd);
-        for (int index = 0; index < table.ActiveCount; index++)
+        int attached = 0;
+        try
         {
-            if (table.TryGetHostVector(index, out HostVector vector))
+            for (int index = 0; index < table.ActiveCount; index++)
             {
-                _vmdMsix.ProgramEntry(index, host.ComposeMessage(vector));
-                host.Attach(vector, dispatcher, (uint)index);
-                host.Unmask(vector);
+                if (table.TryGetHostVector(index, out HostVector vector))
+                {
+                    _vmdMsix.ProgramEntry(index, host.ComposeMessage(vector));
+                    host.Attach(vector, dispatcher, (uint)index);
+                    attached = index + 1;
+                    host.Unmask(vector);
+                }
             }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // IInterruptController documents no failure for ComposeMessage, Attach or Unmask: a host that throws is outside
+            // the contract and its exception goes on to the caller, but the vectors it already granted go back first.
+            _vmdMsix.Disable();
+            _vmdMsix = null;
+            ReturnGrantedVectors(host, table, attached);
+            throw;
         }
 
         // Vectors first, then remapping on (VMCONFIG bit 1 = 0): no child message can arrive unhandled.
@@ -298,6 +324,49 @@ public sealed partial class VmdController
         Dispatcher = dispatcher;
         RoutingMode = InterruptRoutingMode.Remapped;
         InterruptDegradedReason = table.Degraded ? table.DegradedReason : null;
+    }
+
+    /// <summary>
+    /// After a host call threw while remapping was set up: masks and detaches the first <paramref name="attached"/>
+    /// entries' vectors and frees every granted one, each call on its own so one more throw does not leak the rest.
+    /// </summary>
+    private static void ReturnGrantedVectors(IInterruptController host, VmdVectorTable table, int attached)
+    {
+        for (int index = 0; index < attached; index++)
+        {
+            if (table.TryGetHostVector(index, out HostVector vector))
+            {
+                try
+                {
+                    host.Mask(vector);
+                    host.Detach(vector);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Outside the contract as well; freeing below is what must not be skipped.
+                }
+            }
+        }
+
+        try
+        {
+            table.ReleaseTo(host);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A host whose Free throws keeps the vector: nothing the library can do.
+        }
+    }
+
+    private bool MsixFitsMemBar2(MsixCapabilityInfo info)
+    {
+        ulong length = _memBar2!.Region.Length;
+        ulong tableBytes = (ulong)info.TableSize * MsixCapability.EntrySize;
+        ulong pbaBytes = (ulong)((info.TableSize + MsixPendingBitArray.BitsPerQword - 1) / MsixPendingBitArray.BitsPerQword) * MsixPendingBitArray.QwordSize;
+        const uint qwordMask = MsixPendingBitArray.QwordSize - 1;
+        return info.TableBir == info.PbaBir && (info.TableOffset & qwordMask) == 0 && (info.PbaOffset & qwordMask) == 0
+            && info.TableOffset <= length && length - info.TableOffset >= tableBytes
+            && info.PbaOffset <= length && length - info.PbaOffset >= pbaBytes;
     }
 
     private bool TryEnterBypass(InterruptRoutingOptions options)
@@ -407,16 +476,22 @@ public sealed partial class VmdController
         if (Vectors is { } table && _hostInterrupts is { } host)
         {
             _vmdMsix?.Disable();
-            for (int index = 0; index < table.ActiveCount; index++)
+            try
             {
-                if (table.TryGetHostVector(index, out HostVector vector))
+                for (int index = 0; index < table.ActiveCount; index++)
                 {
-                    host.Mask(vector);
-                    host.Detach(vector);
+                    if (table.TryGetHostVector(index, out HostVector vector))
+                    {
+                        host.Mask(vector);
+                        host.Detach(vector);
+                    }
                 }
             }
-
-            table.ReleaseTo(host);
+            finally
+            {
+                // Mask and Detach are documented not to fail; a host that throws anyway still gets every vector back.
+                table.ReleaseTo(host);
+            }
         }
 
         if (_bypassSet)
@@ -426,7 +501,7 @@ public sealed partial class VmdController
         }
 
         Vectors = null;
-        Dispatcher = null;
+        RetireDispatcher();
         _vmdMsix = null;
         _hostInterrupts = null;
     }

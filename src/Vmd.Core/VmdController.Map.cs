@@ -23,6 +23,13 @@ public sealed partial class VmdController
     private const byte SecondRootBusStart1 = 0x80;
 
     private VmdRootBus[] _rootBuses = [];
+
+    // The endpoint's six BAR registers as the library first found them (read before its first sizing), refreshed from
+    // every sizing that passed the checks. A sizing cut short (the host port failing after the all-ones write, a lost
+    // write-back) leaves a BAR holding its size mask, and the hardware keeps it: only these say where the BAR was.
+    private readonly uint[] _knownBars = new uint[Type0Header.BarCount];
+    private int _knownBarSlots; // bit i: _knownBars[i] holds a value read from, or confirmed by, the hardware
+    private bool _barsSizedOnce;
     private (ushort Raw0, ushort Raw1, int First0, int First1, byte Last1)? _busRange1;
 
     private VmdFailure? MapCore(ushort commandBefore)
@@ -97,8 +104,21 @@ public sealed partial class VmdController
     {
         failure = null;
 
+        if (!_barsSizedOnce)
+        {
+            RememberFirmwareBars(address);
+            _barsSizedOnce = true;
+        }
+
         // One decode-off window for all six BARs: the VMD answers nothing in between.
         int sized = BarSizer.SizeAll(_host, address, Type0Header.BarCount, bars, out VmdError error);
+        if (error != VmdError.AllOnes && sized == Type0Header.BarCount && HoldsSizingMask(bars) && TryRestoreKnownBars(address))
+        {
+            // An earlier sizing was cut short and left its mask; with the remembered values back, size again.
+            Log.BarsRestored(_logger, address);
+            sized = BarSizer.SizeAll(_host, address, Type0Header.BarCount, bars, out error);
+        }
+
         if (error == VmdError.AllOnes || sized < Type0Header.BarCount)
         {
             failure = Fail(VmdError.AllOnes, $"{address} stopped answering while its BARs were sized (a BAR read ffffffff)");
@@ -135,7 +155,109 @@ public sealed partial class VmdController
             }
         }
 
+        RememberSizedBars(bars);
         return true;
+    }
+
+    /// <summary>Reads the six BAR registers once, before the library first writes them; an all-ones slot stays unknown.</summary>
+    private void RememberFirmwareBars(PciAddress address)
+    {
+        for (int i = 0; i < Type0Header.BarCount; i++)
+        {
+            uint raw = _host.Read32(address, PciHeader.BaseAddress(i));
+            if (raw != uint.MaxValue)
+            {
+                _knownBars[i] = raw;
+                _knownBarSlots |= 1 << i;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a sizing that passed every check: the role BARs' values as the sizer read them (address and flag bits), so a
+    /// host that moved the VMD's BARs between maps gets its own values back, not firmware's.
+    /// </summary>
+    private void RememberSizedBars(ReadOnlySpan<PciBar> bars)
+    {
+        foreach (int index in (ReadOnlySpan<int>)[VmdRegisters.CfgBarIndex, VmdRegisters.MemBar1Index, VmdRegisters.MemBar2Index])
+        {
+            PciBar bar = bars[index];
+            uint flags = (bar.Is64Bit ? BaseAddressBits.Type64 : BaseAddressBits.Type32) | (bar.Prefetchable ? BaseAddressBits.Prefetchable : 0);
+            _knownBars[index] = ((uint)bar.Address & BaseAddressBits.MemoryAddressMask) | flags;
+            _knownBarSlots |= 1 << index;
+            if (bar.Is64Bit && index + 1 < Type0Header.BarCount)
+            {
+                _knownBars[index + 1] = (uint)(bar.Address >> 32);
+                _knownBarSlots |= 1 << (index + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when a role BAR reads back as its own size mask, wholly (the address is the last aligned one below 4 GiB, or
+    /// below 2^64 for a 64-bit BAR) or in its upper half (all-ones: no CPU has physical addresses there). Firmware never
+    /// places a VMD window there; a sizing whose write-back never arrived does.
+    /// </summary>
+    private static bool HoldsSizingMask(ReadOnlySpan<PciBar> bars)
+    {
+        foreach (int index in (ReadOnlySpan<int>)[VmdRegisters.CfgBarIndex, VmdRegisters.MemBar1Index, VmdRegisters.MemBar2Index])
+        {
+            PciBar bar = bars[index];
+            if (bar.Kind is not (PciBarKind.Memory32 or PciBarKind.Memory64) || bar.Size == 0)
+            {
+                continue;
+            }
+
+            ulong width = bar.Is64Bit ? ulong.MaxValue : uint.MaxValue;
+            if (bar.Address == (~(bar.Size - 1) & width) || (bar.Is64Bit && (bar.Address >> 32) == uint.MaxValue))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Writes every remembered BAR value that differs from the register back, with decode off (a 64-bit BAR is written
+    /// half by half); false when nothing is remembered, nothing differed, or the endpoint does not answer.
+    /// </summary>
+    private bool TryRestoreKnownBars(PciAddress address)
+    {
+        if (_knownBarSlots == 0)
+        {
+            return false;
+        }
+
+        ushort command = _host.Read16(address, PciHeader.Command);
+        if (command == ushort.MaxValue)
+        {
+            return false;
+        }
+
+        const ushort decode = (ushort)(PciCommand.MemorySpaceEnable | PciCommand.IoSpaceEnable);
+        if ((command & decode) != 0)
+        {
+            _host.Write16(address, PciHeader.Command, (ushort)(command & ~decode));
+        }
+
+        bool wrote = false;
+        for (int i = 0; i < Type0Header.BarCount; i++)
+        {
+            ushort offset = PciHeader.BaseAddress(i);
+            if ((_knownBarSlots & (1 << i)) != 0 && _host.Read32(address, offset) != _knownBars[i])
+            {
+                _host.Write32(address, offset, _knownBars[i]);
+                wrote = true;
+            }
+        }
+
+        if ((command & decode) != 0)
+        {
+            _host.Write16(address, PciHeader.Command, command);
+        }
+
+        return wrote;
     }
 
     private bool TryComputeBusRange(ulong cfgSize, out VmdFailure? failure)

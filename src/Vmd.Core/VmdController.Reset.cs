@@ -53,18 +53,33 @@ public sealed partial class VmdController
             var portResults = new List<string>();
             foreach (PciAddress port in ports)
             {
-                ResetResult result = SecondaryBusReset.Run(_domain!, port, time);
-                portResults.Add(result.Succeeded
-                    ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{port}: {result.Outcome}, {result.Function} answered {result.ReadyAfter.TotalMilliseconds:0.#} ms after the reset ended")
-                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{port}: {result.Outcome} ({result.Function})"));
-                if (!result.Succeeded)
-                {
-                    Log.ResetPortTrouble(_logger, Endpoint.Address, port, result.Outcome.ToString());
-                }
+                PulsePort(port, time, portResults);
             }
 
             State = VmdState.Enabled;
             TryEnumerate();
+
+            // A root port whose earlier reset never saw its deassert (the host port failed in between) still holds
+            // Secondary Bus Reset, so nothing below it was listed or reset above: pulse it properly and walk again.
+            ports.Clear();
+            foreach (PciFunction function in Functions)
+            {
+                if (function.Parent is null && function.IsBridge && !HasChildren(function) && IsHeldInReset(function.Address))
+                {
+                    ports.Add(function.Address);
+                }
+            }
+
+            if (ports.Count > 0 && State == VmdState.Enumerated)
+            {
+                foreach (PciAddress port in ports)
+                {
+                    PulsePort(port, time, portResults);
+                }
+
+                State = VmdState.Enabled;
+                TryEnumerate();
+            }
             if (quiesced is not null)
             {
                 Reroute(quiesced);
@@ -80,6 +95,7 @@ public sealed partial class VmdController
                 }
             }
 
+            PublishDevices(); // the state is back to what it was; the list was published by the enumeration already
             var report = new ResetReport(fingerprintBefore, Fingerprint, before.Count, Functions.Length, lost, portResults);
             Log.ResetDone(_logger, Endpoint.Address, Endpoint.Domain, report.FunctionsAfter, report.FunctionsBefore, report.Restored);
             return report;
@@ -250,6 +266,29 @@ public sealed partial class VmdController
         }
 
         return all;
+    }
+
+    private void PulsePort(PciAddress port, TimeProvider time, List<string> portResults)
+    {
+        ResetResult result = SecondaryBusReset.Run(_domain!, port, time);
+        portResults.Add(result.Succeeded
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{port}: {result.Outcome}, {result.Function} answered {result.ReadyAfter.TotalMilliseconds:0.#} ms after the reset ended")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{port}: {result.Outcome} ({result.Function})"));
+        if (!result.Succeeded)
+        {
+            Log.ResetPortTrouble(_logger, Endpoint.Address, port, result.Outcome.ToString());
+        }
+    }
+
+    /// <summary>
+    /// True when a root port's Bridge Control still has Secondary Bus Reset set: an earlier reset whose deassert never
+    /// arrived (the host port failed in between) holds everything below in reset, so nothing is listed there and only
+    /// another pulse, with its waits, brings it back. One config read per root port without functions below it, per reset.
+    /// </summary>
+    private bool IsHeldInReset(PciAddress port)
+    {
+        ushort control = _domain!.Read16(port, Registers.Type1Header.BridgeControl);
+        return control != ushort.MaxValue && (control & (ushort)Registers.BridgeControl.SecondaryBusReset) != 0;
     }
 
     private bool HasChildren(PciFunction bridge)

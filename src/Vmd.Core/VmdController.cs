@@ -21,7 +21,11 @@ namespace Vmd.Core;
 /// in the state before it, with <see cref="LastFailure"/> saying what failed; a failed step can be retried.
 /// </summary>
 /// <remarks>
-/// Steps are not meant to run concurrently; calls are serialised on an internal lock. The controller
+/// Steps and operations (map to route, reset, suspend/resume, hot-plug, attach/detach, errors) are serialised on an
+/// internal lock and may be called from any thread, one at a time. While one runs, other threads may dispatch
+/// interrupts (handlers detached by a step are never called after it returns), and read <see cref="Devices"/>,
+/// <see cref="GetTelemetry"/> and <see cref="CopyVectorCounts"/> without a lock; <see cref="Functions"/> and its
+/// records are refilled in place and belong to the thread driving the controller. The controller
 /// never disposes host ports; it returns every region it mapped to the host's <see cref="IMmioMapper"/>.
 /// </remarks>
 public sealed partial class VmdController : IDisposable
@@ -170,6 +174,7 @@ public sealed partial class VmdController : IDisposable
             _busRange1 = null;
             Shadow = null;
             State = VmdState.Detected;
+            PublishDevices();
             Log.Unmapped(_logger, Endpoint.Address);
         }
     }

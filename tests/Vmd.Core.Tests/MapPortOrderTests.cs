@@ -33,6 +33,11 @@ public sealed class MapPortOrderTests
         Received.InOrder(() =>
         {
             host.Read16(vmd, Command); // Map keeps the value to restore on failure
+            for (int i = 0; i < Type0Header.BarCount; i++)
+            {
+                host.Read32(vmd, PciHeader.BaseAddress(i)); // the first Map remembers firmware's BARs before it writes any
+            }
+
             host.Read16(vmd, Command); // the sizer's own read
             host.Write16(vmd, Command, (ushort)PciCommand.BusMasterEnable); // decode off for all six BARs, bus master kept
             host.Read32(vmd, PciHeader.BaseAddress(0));
@@ -46,9 +51,13 @@ public sealed class MapPortOrderTests
             host.Read32(vmd, PciHeader.BaseAddress(2)); // MEMBAR1 next, inside the same window
             host.Write32(vmd, PciHeader.BaseAddress(2), 0xFFFF_FFFF);
             host.Read32(vmd, PciHeader.BaseAddress(2));
+            host.Read32(vmd, PciHeader.BaseAddress(3)); // listed since the remembering reads above name BAR3 and BAR5 too
+            host.Read32(vmd, PciHeader.BaseAddress(3));
             host.Read32(vmd, PciHeader.BaseAddress(4)); // MEMBAR2
             host.Write32(vmd, PciHeader.BaseAddress(4), 0xFFFF_FFFF);
             host.Read32(vmd, PciHeader.BaseAddress(4));
+            host.Read32(vmd, PciHeader.BaseAddress(5));
+            host.Read32(vmd, PciHeader.BaseAddress(5));
             host.Write16(vmd, Command, firmwareCommand); // decode back as firmware left it, once
             host.Read16(vmd, Command); // Map checks decode: already on, so no further write
         });

@@ -59,5 +59,11 @@ public sealed class VmdSlot
         Volatile.Write(ref _pending, 1);
     }
 
+    /// <summary>
+    /// Set by a surprise removal, cleared once the slot is seen empty or handled by an event: a removal seen while the
+    /// host port or the link was down may have been none, and no slot event will say the card is still there.
+    /// </summary>
+    internal bool RecheckPresence { get; set; }
+
     internal bool TakePending() => Interlocked.Exchange(ref _pending, 0) != 0;
 }

@@ -53,6 +53,10 @@ internal static partial class Log
         Message = "VMD {Endpoint}: BUSRANGE{RootBus} gives {Buses} CFGBAR buses but only {Used} bus numbers fit from bus {First:x2}; the rest are not used")]
     internal static partial void RootBusClamped(ILogger logger, PciAddress endpoint, int rootBus, int buses, int used, byte first);
 
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: a BAR held its sizing mask (an earlier sizing was cut short); the value read before the first sizing was written back")]
+    internal static partial void BarsRestored(ILogger logger, PciAddress endpoint);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information,
         Message = "VMD {Endpoint} enabled: domain {Domain:x} buses {First:x2}-{Last:x2} open through CFGBAR")]
     internal static partial void Enabled(ILogger logger, PciAddress endpoint, uint domain, byte first, byte last);

@@ -17,7 +17,7 @@ public readonly struct VmdTelemetrySnapshot
     /// <summary>Config accesses refused before CFGBAR (outside the domain, misaligned).</summary>
     public long ConfigRejected { get; init; }
 
-    /// <summary>VMD vector interrupts dispatched to handlers, all vectors.</summary>
+    /// <summary>VMD vector interrupts dispatched to handlers, all vectors, since the controller was created (across resets).</summary>
     public long Interrupts { get; init; }
 
     /// <summary>VMD vector interrupts that found no handler claiming them, all vectors.</summary>

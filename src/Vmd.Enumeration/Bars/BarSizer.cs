@@ -167,7 +167,9 @@ public static class BarSizer
         if (maskLow == AllOnes32)
         {
             config.Write32(address, lowOffset, savedLow); // read before it vanished, so still the right value
-            return VmdError.AllOnes;
+
+            // Every bit writable, type bits included, also reads all-ones: the function is still there, the BAR is broken.
+            return (ushort)config.Read32(address, PciHeader.VendorId) is 0xFFFF or 0x0000 ? VmdError.AllOnes : VmdError.Malformed;
         }
 
         uint savedHigh = 0;
@@ -191,6 +193,11 @@ public static class BarSizer
         if (size == 0)
         {
             return VmdError.BarNotImplemented;
+        }
+
+        if (!PciBarDecoder.HasContiguousMask(kind, maskLow, maskHigh))
+        {
+            return VmdError.Malformed; // holes in the size mask: an address written there would not read back
         }
 
         bar = new PciBar(index, kind, PciBarDecoder.DecodeAddress(kind, savedLow, savedHigh), size, prefetchable);

@@ -100,6 +100,28 @@ public static class PciBarDecoder
         return writable & (~writable + 1); // lowest set bit; 0 stays 0
     }
 
+    /// <summary>
+    /// True when the writable bits a sizing read returned are one run from the size bit upwards with nothing writable
+    /// above a hard-wired zero (no holes), reaching at least bit 31 for a memory BAR (bit 15 for I/O), as the remarks
+    /// of <see cref="DecodeSize"/> allow. A mask with holes does not keep the address software writes: it is malformed.
+    /// </summary>
+    internal static bool HasContiguousMask(PciBarKind kind, uint maskLow, uint maskHigh)
+    {
+        ulong writable = DecodeAddress(kind, maskLow, maskHigh);
+        ulong run = writable | ((writable & (~writable + 1)) - 1);
+        if ((run & (run + 1)) != 0)
+        {
+            return false;
+        }
+
+        return kind switch
+        {
+            PciBarKind.Memory32 or PciBarKind.Memory64 => run >= uint.MaxValue,
+            PciBarKind.Io => run >= ushort.MaxValue,
+            _ => true,
+        };
+    }
+
     private static void ThrowIfBadIndex(int index)
     {
         if ((uint)index > MaxIndex)

@@ -53,4 +53,10 @@ public enum FunctionIssues : uint
 
     /// <summary>An ancestor bridge has no window for this function's resources, so it cannot be reached.</summary>
     UpstreamUnassigned = 1 << 13,
+
+    /// <summary>
+    /// The function was first seen by a read-only re-scan: it was never sized or given resources, and its decode stays
+    /// as it was, until the domain is enumerated again.
+    /// </summary>
+    FoundByRescan = 1 << 14,
 }

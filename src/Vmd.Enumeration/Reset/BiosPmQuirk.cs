@@ -55,9 +55,17 @@ public static class BiosPmQuirk
             }
         }
 
+        // D3hot -> D0 without No_Soft_Reset resets the function (PCI PM 1.2 §5.4): the BARs, windows, bus numbers and
+        // Command it was just given would read 0 while the records say assigned. Save them first, write them back after.
+        FunctionState? saved = SaveIfPowerUpResets(config, function);
         if (!PowerState.TrySetD0(config, address, time, out PciPowerState previous, out VmdError error) && error != VmdError.Unsupported)
         {
             return actions | BiosPmQuirkActions.PowerStateFailed;
+        }
+
+        if (saved is not null && previous == PciPowerState.D3Hot)
+        {
+            saved.TryRestore(config, out _);
         }
 
         if (previous != PciPowerState.D0)
@@ -78,5 +86,23 @@ public static class BiosPmQuirk
         }
 
         return actions;
+    }
+
+    private static FunctionState? SaveIfPowerUpResets(IConfigSpace config, PciFunction function)
+    {
+        if (!function.TryGetCapability(CapabilityId.PowerManagement, out ushort pm))
+        {
+            return null;
+        }
+
+        ushort pmcsr = config.Read16(function.Address, (ushort)(pm + PowerManagementCapability.ControlStatus));
+        if (pmcsr == ushort.MaxValue || (PciPowerState)(pmcsr & PowerManagementCapability.PowerStateMask) != PciPowerState.D3Hot
+            || (pmcsr & PowerManagementCapability.NoSoftReset) != 0)
+        {
+            return null;
+        }
+
+        var saved = new FunctionState();
+        return saved.TrySave(config, function.Address, out _) ? saved : null;
     }
 }

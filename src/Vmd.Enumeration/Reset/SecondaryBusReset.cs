@@ -69,6 +69,12 @@ public static class SecondaryBusReset
         config.Update16(bridge, Type1Header.BridgeControl, 0, (ushort)BridgeControl.SecondaryBusReset);
         bool held = ResetWait.Delay(time, ResetTiming.SecondaryBusResetHold);
         config.Update16(bridge, Type1Header.BridgeControl, (ushort)BridgeControl.SecondaryBusReset, 0);
+        if ((config.Read16(bridge, Type1Header.BridgeControl) & (ushort)BridgeControl.SecondaryBusReset) != 0)
+        {
+            // A lost deassert would hold everything below in reset for good: a later Reset() skips a port with nothing listed below it.
+            config.Update16(bridge, Type1Header.BridgeControl, (ushort)BridgeControl.SecondaryBusReset, 0);
+        }
+
         long resetEnd = time.GetTimestamp();
         if (!held)
         {

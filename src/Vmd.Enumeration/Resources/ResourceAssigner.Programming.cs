@@ -1,4 +1,5 @@
 using System;
+using Vmd.Enumeration.Bars;
 using Vmd.Enumeration.Functions;
 using Vmd.Registers;
 
@@ -35,6 +36,13 @@ public sealed partial class ResourceAssigner
             }
 
             function.Command = command;
+            if (!IsDead(i) && _parent[i] >= 0 && IsDead(_parent[i]))
+            {
+                // The parent lost its resources while being programmed (a BAR that did not keep its address).
+                _state[i] |= FunctionState.Dead;
+                function.Issues |= FunctionIssues.UpstreamUnassigned;
+            }
+
             if (!IsDead(i))
             {
                 WriteBars(function, i, apertures);
@@ -58,9 +66,20 @@ public sealed partial class ResourceAssigner
             // The low four bits are read-only type flags; writing 0 there is ignored. The upper dword of a 64-bit
             // BAR is always written, 0 included: it may hold anything from firmware or an earlier assignment.
             _config.Write32(function.Address, offset, (uint)bus);
-            if (function.Bars[item.Slot].Is64Bit)
+            bool is64Bit = function.Bars[item.Slot].Is64Bit;
+            if (is64Bit)
             {
                 _config.Write32(function.Address, (ushort)(offset + 4), (uint)(bus >> 32));
+            }
+
+            // A BAR that does not hold what was written would decode somewhere else once memory decode is on.
+            uint low = _config.Read32(function.Address, offset);
+            uint high = is64Bit ? _config.Read32(function.Address, (ushort)(offset + 4)) : 0;
+            if (PciBarDecoder.DecodeAddress(function.Bars[item.Slot].Kind, low, high) != bus)
+            {
+                function.Issues |= FunctionIssues.MalformedBar;
+                _state[index] |= FunctionState.Dead;
+                return;
             }
 
             function.SetBarAssignment(item.Slot, bus, unchecked(bus + apertures[item.Aperture].BusOffset));

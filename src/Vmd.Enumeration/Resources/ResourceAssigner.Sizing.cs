@@ -72,6 +72,13 @@ public sealed partial class ResourceAssigner
 
     private void CollectBarsOf(PciFunction function, int index, int parent)
     {
+        if ((function.Issues & FunctionIssues.MalformedBar) != 0)
+        {
+            // A BAR that could not be sized still decodes whatever it holds: memory decode must stay off.
+            Drop(index);
+            return;
+        }
+
         ReadOnlySpan<PciBar> bars = function.Bars;
         for (int slot = 0; slot < bars.Length; slot++)
         {

@@ -109,12 +109,17 @@ public sealed partial class DomainEnumerator
         record.Parent = parent;
         record.Depth = depth;
         PciFunction? before = FindPrevious(found, address, ids);
-        RefreshBars(record, before);
+        if (!RefreshBars(record, before))
+        {
+            vanished++; // gone between its header and its BARs: not listed half-read
+            return null;
+        }
+
         found++;
         return record;
     }
 
-    private void RefreshBars(PciFunction record, PciFunction? before)
+    private bool RefreshBars(PciFunction record, PciFunction? before)
     {
         // Sizes come from the full enumeration: sizing writes the BARs, and a re-scan never writes.
         Span<PciBar> bars = record.BarStorage;
@@ -128,18 +133,37 @@ public sealed partial class DomainEnumerator
             }
 
             uint low = _config.Read32(record.Address, PciHeader.BaseAddress(i));
+            if (low == uint.MaxValue)
+            {
+                return false; // a BAR never reads all-ones (reserved type): the function is gone
+            }
+
             uint high = old.Kind == PciBarKind.Memory64 && i + 1 < record.BarCount ? _config.Read32(record.Address, PciHeader.BaseAddress(i + 1)) : 0;
             ulong busAddress = PciBarDecoder.DecodeAddress(old.Kind, low, high);
             ulong cpu = before!.GetBarCpuAddress(i);
             record.SetBarSize(i, old, busAddress, cpu == 0 ? 0 : unchecked(cpu - old.Address + busAddress));
         }
 
-        if (before is not null)
+        // The BARs were read after the header: a function that went away in between left all-ones in some of them.
+        if (record.BarCount > 0 && _config.Read32(record.Address, PciHeader.VendorId) == uint.MaxValue)
+        {
+            return false;
+        }
+
+        if (before is null)
+        {
+            // Not sized, not placed: listing it as unassigned without a reason would hide it from the kernel's checks.
+            record.Assigned = false;
+            record.Issues |= FunctionIssues.FoundByRescan;
+        }
+        else
         {
             record.Assigned = before.Assigned;
             record.Issues |= before.Issues & ~(FunctionIssues.MalformedCapabilities | FunctionIssues.MalformedExtendedCapabilities);
             record.ExpansionRom = before.ExpansionRom;
         }
+
+        return true;
     }
 
     private PciFunction? FindPrevious(int index, PciAddress address, uint ids)

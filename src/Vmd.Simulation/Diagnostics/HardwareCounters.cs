@@ -41,7 +41,8 @@ public sealed class HardwareCounters
     private const int ErrorMessageToRootPort = 31;
     private const int RootErrorInterrupt = 32;
     private const int DpcTrigger = 33;
-    private const int Count = 34;
+    private const int MmioUnclaimedIndex = 34;
+    private const int Count = 35;
 
     private readonly long[] _counts = new long[Count];
     private long _activeMappings;
@@ -163,6 +164,12 @@ public sealed class HardwareCounters
     /// <summary>Times a root port's Downstream Port Containment triggered.</summary>
     public long DpcTriggers => Get(DpcTrigger);
 
+    /// <summary>
+    /// MMIO accesses through a mapped region (or the direct physical accessors) that neither host RAM nor any host BAR
+    /// claimed: they read all-ones and were dropped. Non-zero means a driver touched memory outside every decoding BAR.
+    /// </summary>
+    public long MmioUnclaimed => Get(MmioUnclaimedIndex);
+
     /// <summary>Regions mapped and not yet unmapped: non-zero after a driver has released everything is a leak.</summary>
     public long ActiveMappings => Interlocked.Read(ref _activeMappings);
 
@@ -180,6 +187,8 @@ public sealed class HardwareCounters
     internal void CountDomainConfig(bool write, int width) => Interlocked.Increment(ref _counts[(write ? DomainWrite : DomainRead) + WidthIndex(width)]);
 
     internal void CountMmio(bool write) => Interlocked.Increment(ref _counts[write ? MmioWrite : MmioRead]);
+
+    internal void CountMmioUnclaimed() => Interlocked.Increment(ref _counts[MmioUnclaimedIndex]);
 
     internal void CountMap(bool success)
     {

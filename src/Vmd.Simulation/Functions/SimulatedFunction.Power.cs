@@ -22,6 +22,10 @@ public sealed partial class SimulatedFunction
     /// <summary>True when the function is in D0; a bridge out of D0 forwards nothing to its secondary side (PCI PM 1.2 §5.4.1).</summary>
     internal bool InD0 => PowerState == PowerStateD0;
 
+    private bool _noSoftResetBeforeWrite;
+
+    private bool NoSoftReset => _pmCapability != 0 && (Peek16(_pmCapability + PowerManagementCapability.ControlStatus) & PowerManagementCapability.NoSoftReset) != 0;
+
     private void OnPowerStateWritten(int oldState)
     {
         ushort controlStatus = (ushort)(_pmCapability + PowerManagementCapability.ControlStatus);
@@ -41,7 +45,8 @@ public sealed partial class SimulatedFunction
             return;
         }
 
-        if (oldState == PowerStateD3Hot && requested == PowerStateD0 && (Peek16(controlStatus) & PowerManagementCapability.NoSoftReset) == 0)
+        // No_Soft_Reset is read-only: judge it as it read before this write, even on a model whose masks made it writable.
+        if (oldState == PowerStateD3Hot && requested == PowerStateD0 && !_noSoftResetBeforeWrite)
         {
             // No_Soft_Reset clear: D3hot → D0 is an internal reset back to the default state (PCI PM 1.2 §5.4.1).
             ResetToPowerOn();

@@ -128,13 +128,13 @@ public sealed partial class SimulatedFunction
         SettleLink(now);
         DownstreamLink?.Settle(now);
         bool reachable = RecordRequestBelowBridges(now);
-        return reachable && IsResponding(now);
+        return reachable && IsResponding(now) && AnswersBeforeVanishing();
     }
 
     /// <summary>Whether memory requests reach the function's BARs now: it is out of reset, ready and in D0.</summary>
     private bool RespondsToMemory()
     {
-        if (PowerState != PowerStateD0)
+        if (PowerState != PowerStateD0 || _vanished)
         {
             return false;
         }

@@ -246,6 +246,7 @@ public sealed partial class SimulatedFunction
         Check(offset, width);
         bool resetWasAsserted = IsBridge && (_bytes[Type1Header.BridgeControl] & (byte)BridgeControl.SecondaryBusReset) != 0;
         int oldPowerState = PowerState;
+        _noSoftResetBeforeWrite = NoSoftReset;
         for (int i = 0; i < width; i++)
         {
             int at = offset + i;

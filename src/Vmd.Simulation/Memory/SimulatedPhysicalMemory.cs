@@ -178,9 +178,13 @@ public sealed class SimulatedPhysicalMemory : IMmioMapper
             }
 
             _fabric.Counters.CountMmio(write: false);
-            value = _fabric.TryDecodeHostMemory(physicalAddress, out IMemoryTarget? target, out ulong offset) && target is not null
-                ? target.Read(offset, width)
-                : AccessWidth.AllOnes(width);
+            bool claimed = _fabric.TryDecodeHostMemory(physicalAddress, out IMemoryTarget? target, out ulong offset);
+            if (!claimed)
+            {
+                _fabric.Counters.CountMmioUnclaimed();
+            }
+
+            value = claimed && target is not null ? target.Read(offset, width) : AccessWidth.AllOnes(width);
         }
 
         // A configuration read may have brought a slot event due (presence bounce, link up) that sent a hot-plug message.
@@ -203,7 +207,11 @@ public sealed class SimulatedPhysicalMemory : IMmioMapper
             }
 
             _fabric.Counters.CountMmio(write: true);
-            if (_fabric.TryDecodeHostMemory(physicalAddress, out IMemoryTarget? target, out ulong offset) && target is not null)
+            if (!_fabric.TryDecodeHostMemory(physicalAddress, out IMemoryTarget? target, out ulong offset))
+            {
+                _fabric.Counters.CountMmioUnclaimed();
+            }
+            else if (target is not null)
             {
                 target.Write(offset, width, value);
             }

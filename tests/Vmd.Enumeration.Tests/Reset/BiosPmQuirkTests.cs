@@ -108,8 +108,12 @@ public sealed class BiosPmQuirkTests
 
         BiosPmQuirk.Apply(timed, function, timed.Time);
 
-        var writes = timed.Log.Where(a => a.IsWrite).Select(a => a.Offset).ToArray();
-        Assert.Equal(new[] { LtrLatencies, Pmcsr, LinkControl }, writes);
+        // D3hot -> D0 without No_Soft_Reset resets the function, so its saved configuration is written back between
+        // the power-state write and ASPM (issue 11); the order of the three quirk writes is what matters here.
+        var writes = timed.Log.Where(a => a.IsWrite).Select(a => a.Offset).ToList();
+        Assert.Equal(LtrLatencies, writes[0]);
+        Assert.Equal(Pmcsr, writes[1]);
+        Assert.Equal(LinkControl, writes[^1]);
         Assert.Equal(0b11, drive.Read16(LinkControl) & PciExpressLink.AspmControlMask);
     }
 

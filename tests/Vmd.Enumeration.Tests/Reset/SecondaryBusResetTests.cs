@@ -79,6 +79,7 @@ public sealed class SecondaryBusResetTests
             spy.Write16(Bridge, Type1Header.BridgeControl, 0x0053);
             spy.Read16(Bridge, Type1Header.BridgeControl);
             spy.Write16(Bridge, Type1Header.BridgeControl, 0x0013);
+            spy.Read16(Bridge, Type1Header.BridgeControl); // the deassert checked: a lost one would hold the bus in reset
             spy.Read16(Below, PciHeader.VendorId);
         });
         spy.DidNotReceiveWithAnyArgs().Write8(default, default, default);

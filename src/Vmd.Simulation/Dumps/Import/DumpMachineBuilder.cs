@@ -118,6 +118,8 @@ public static class DumpMachineBuilder
                     SimulatedFunction template = DumpFunctionImporter.Build(vmdPlan, new ImportReport.Collector(), withTargets: false, out _);
                     template.SetWritable(VmdRegisters.VmConfig, 4, options.VmConfigWritable);
                     DumpFunctionImporter.Overlay(vmd.Function, template, vmdPlan, vmd.MsixTable);
+                    ClearUpperHalfOf32BitType(vmd.Function, VmdRegisters.CfgBarIndex);
+                    ClearUpperHalfOf32BitType(vmd.Function, VmdRegisters.MemBar2Index);
                     vmds.Add((vmd, function));
                     collector.Models.Add($"{function.Address} VMD {function.VendorId:x4}:{function.DeviceId:x4} (SimulatedVmd, domain {vmd.DomainSegment:x}, bus start {vmd.BusStart:x2})");
                 }
@@ -451,7 +453,7 @@ public static class DumpMachineBuilder
         ulong mem2Address = BarAddress(dump, VmdRegisters.MemBar2Index, out bool mem2Is64, out _);
         if (!cfg64 || !mem2Is64)
         {
-            report.Assume(address, "CFGBAR/MEMBAR2 type", "64-bit", "the simulator models both as 64-bit BARs; the type bits read as dumped");
+            report.Assume(address, "CFGBAR/MEMBAR2 type", "64-bit", "the simulator models both as 64-bit BARs; the type bits read as dumped and the upper half reads 0");
         }
 
         if (mem1Is64)
@@ -585,6 +587,16 @@ public static class DumpMachineBuilder
         ulong grown = System.Numerics.BitOperations.RoundUpToPowerOf2(split + 1);
         report.Assume(dump.Address, register, ImportReport.Collector.Size(grown), $"no size line, and the default {ImportReport.Collector.Size(size)} ends before the second root bus's split at +0x{split:x}");
         return (address & (grown - 1)) == 0 ? grown : null;
+    }
+
+    // The model decodes CFGBAR and MEMBAR2 as 64-bit whatever their dumped type bits say; when those say 32-bit, a driver
+    // never reads the next register as the upper half, so it must read 0 there for both to agree on the address.
+    private static void ClearUpperHalfOf32BitType(SimulatedFunction function, int index)
+    {
+        if ((function.Read32(PciHeader.BaseAddress(index)) & BaseAddressBits.TypeMask) != BaseAddressBits.Type64)
+        {
+            function.Set32(PciHeader.BaseAddress(index + 1), 0);
+        }
     }
 
     private static ulong BarAddress(DumpFunction dump, int index, out bool is64Bit, out bool prefetchable)
