@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Vmd.Registers;
 
@@ -16,8 +17,10 @@ namespace Vmd.Core.Domain;
 /// <para>Addresses outside the domain (another segment, a bus outside the range), misaligned offsets and
 /// offsets above 0xFFF never reach CFGBAR: reads return all-ones and writes are dropped, and each such
 /// access is counted in <see cref="RejectedAccesses"/>. Nothing here allocates or throws.</para>
+/// <para>A walk takes the lock once (<see cref="IExclusiveConfigAccess"/>): the accesses of the thread that holds it skip
+/// the per-access lock, which in the simulator is most of the cost of an access (docs/benchmarks.md §1).</para>
 /// </remarks>
-public sealed class VmdConfigSpace : IConfigSpace
+public sealed class VmdConfigSpace : IConfigSpace, IExclusiveConfigAccess
 {
     private readonly IMmioRegion _cfgBar;
     private readonly object _lock = new();
@@ -32,6 +35,10 @@ public sealed class VmdConfigSpace : IConfigSpace
     private long _writes;
     private long _rejected;
     private long _readBacks;
+    private readonly uint _span0;
+    private readonly uint _span1;
+    private int _exclusiveOwner;
+    private int _exclusiveDepth;
 
     /// <summary>Creates the domain's config space over a mapped CFGBAR.</summary>
     /// <param name="cfgBar">The mapped CFGBAR; must cover every bus of the range (1 MiB each).</param>
@@ -81,16 +88,18 @@ public sealed class VmdConfigSpace : IConfigSpace
         _firstBus = first.FirstBus;
         _lastBus = first.LastBus;
         _index0 = first.CfgBarIndex;
+        _span0 = (uint)(first.LastBus - first.FirstBus);
         if (second is { } s)
         {
             _firstBus1 = s.FirstBus;
             _lastBus1 = s.LastBus;
             _index1 = s.CfgBarIndex;
+            _span1 = (uint)(s.LastBus - s.FirstBus);
         }
         else
         {
             // An empty second window: no bus is ever inside it.
-            _firstBus1 = 1;
+            _firstBus1 = 0x200; // bus - 0x200 is negative for every bus, so no range compare ever matches
             _lastBus1 = 0;
         }
     }
@@ -136,6 +145,12 @@ public sealed class VmdConfigSpace : IConfigSpace
             return 0xFF;
         }
 
+        if (_exclusiveOwner == Environment.CurrentManagedThreadId)
+        {
+            _reads++; // this thread holds the lock for its walk
+            return _cfgBar.Read8(at);
+        }
+
         lock (_lock)
         {
             _reads++;
@@ -151,6 +166,12 @@ public sealed class VmdConfigSpace : IConfigSpace
             return 0xFFFF;
         }
 
+        if (_exclusiveOwner == Environment.CurrentManagedThreadId)
+        {
+            _reads++; // this thread holds the lock for its walk
+            return _cfgBar.Read16(at);
+        }
+
         lock (_lock)
         {
             _reads++;
@@ -164,6 +185,12 @@ public sealed class VmdConfigSpace : IConfigSpace
         if (!TryOffset(address, offset, 4, out nuint at))
         {
             return 0xFFFF_FFFF;
+        }
+
+        if (_exclusiveOwner == Environment.CurrentManagedThreadId)
+        {
+            _reads++; // this thread holds the lock for its walk
+            return _cfgBar.Read32(at);
         }
 
         lock (_lock)
@@ -224,18 +251,68 @@ public sealed class VmdConfigSpace : IConfigSpace
         }
     }
 
-    private bool TryOffset(PciAddress address, ushort offset, int width, out nuint at)
+    /// <inheritdoc />
+    public void BeginExclusive()
     {
-        if (address.Segment != _domain || !TryIndex(address.Bus, out int index)
-            || (offset & (width - 1)) != 0 || offset > Ecam.RegisterMask)
+        Monitor.Enter(_lock);
+        if (_exclusiveDepth++ == 0)
         {
-            Interlocked.Increment(ref _rejected);
-            at = 0;
-            return false;
+            _exclusiveOwner = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    /// <inheritdoc />
+    public void EndExclusive()
+    {
+        if (_exclusiveOwner != Environment.CurrentManagedThreadId)
+        {
+            throw new SynchronizationLockException("This thread does not hold the VMD's config lock.");
         }
 
-        at = (nuint)Ecam.Offset(index, address.Device, address.Function, offset);
+        if (--_exclusiveDepth == 0)
+        {
+            _exclusiveOwner = 0; // managed thread IDs start at 1
+        }
+
+        Monitor.Exit(_lock);
+    }
+
+    // The hot path of every access: one range compare per window, one mask for alignment and the 4 KiB limit, and the
+    // ECAM offset built from the routing ID (its low byte is device and function, as ECAM bits 19:12 want them).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryOffset(PciAddress address, ushort offset, int width, out nuint at)
+    {
+        int routingId = address.RoutingId;
+        int bus = routingId >> 8;
+        int index;
+        if ((uint)(bus - _firstBus) <= _span0)
+        {
+            index = _index0 + bus - _firstBus;
+        }
+        else if ((uint)(bus - _firstBus1) <= _span1)
+        {
+            index = _index1 + bus - _firstBus1;
+        }
+        else
+        {
+            return Reject(out at);
+        }
+
+        if (address.Segment != _domain || (offset & ((width - 1) | ~(int)Ecam.RegisterMask)) != 0)
+        {
+            return Reject(out at);
+        }
+
+        at = ((nuint)(uint)index << Ecam.BusShift) | ((nuint)(uint)(routingId & 0xFF) << Ecam.FunctionShift) | offset;
         return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool Reject(out nuint at)
+    {
+        Interlocked.Increment(ref _rejected);
+        at = 0;
+        return false;
     }
 
     private bool TryIndex(int bus, out int index)

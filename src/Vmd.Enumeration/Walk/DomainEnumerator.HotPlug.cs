@@ -22,7 +22,16 @@ public sealed partial class DomainEnumerator
         _firstBus = _roots[root].FirstBus;
         _lastBus = bridge.Bridge.Subordinate;
         _nextBus = bridge.Bridge.Secondary + 1;
-        ScanBus(bridge.Bridge.Secondary, bridge, bridge.Depth + 1);
+        _exclusive?.BeginExclusive();
+        try
+        {
+            ScanBus(bridge.Bridge.Secondary, bridge, bridge.Depth + 1);
+        }
+        finally
+        {
+            _exclusive?.EndExclusive();
+        }
+
         int added = _count - before;
         if (added > 0)
         {

@@ -15,6 +15,19 @@ public sealed partial class DomainEnumerator
     /// </summary>
     public bool Rescan()
     {
+        _exclusive?.BeginExclusive();
+        try
+        {
+            return RescanAll();
+        }
+        finally
+        {
+            _exclusive?.EndExclusive();
+        }
+    }
+
+    private bool RescanAll()
+    {
         EnsureScratchCapacity(_functions.Length);
         Array.Clear(_visitedBuses);
         int previousCount = _count;

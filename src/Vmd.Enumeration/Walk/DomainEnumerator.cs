@@ -42,6 +42,9 @@ public sealed partial class DomainEnumerator
     private int _count;
     private int _nextBus;
 
+    // Taken once per walk when the port offers it, so the walk's reads skip the port's per-access lock.
+    private readonly IExclusiveConfigAccess? _exclusive;
+
     /// <summary>Creates an enumerator for the domain <paramref name="segment"/> with buses <paramref name="firstBus"/>–<paramref name="lastBus"/>.</summary>
     /// <param name="config">The domain's config space (for a VMD: its CFGBAR port). Not owned.</param>
     /// <param name="segment">The domain's segment number.</param>
@@ -82,6 +85,7 @@ public sealed partial class DomainEnumerator
         }
 
         _config = config;
+        _exclusive = config as IExclusiveConfigAccess;
         _segment = segment;
         _roots = rootBuses.ToArray();
         _rootEnd = new int[_roots.Length];
@@ -131,6 +135,19 @@ public sealed partial class DomainEnumerator
     /// and sizes every function. Resources are assigned afterwards by the caller.
     /// </summary>
     public void Enumerate()
+    {
+        _exclusive?.BeginExclusive();
+        try
+        {
+            EnumerateAll();
+        }
+        finally
+        {
+            _exclusive?.EndExclusive();
+        }
+    }
+
+    private void EnumerateAll()
     {
         _count = 0;
         VanishedFunctions = 0;

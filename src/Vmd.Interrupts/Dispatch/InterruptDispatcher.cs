@@ -17,11 +17,16 @@ namespace Vmd.Interrupts.Dispatch;
 /// <para>Attach and detach may run on any thread, concurrently with dispatch. Each vector's handler list is an
 /// immutable array replaced whole with an interlocked exchange (copy-on-write; the only allocation). After
 /// publishing the shorter list, <see cref="Detach"/> waits until every dispatch of that vector that might still
-/// hold the old list has finished (a two-slot reader count per vector, flipped by the detaching thread; see the
-/// remarks of the internal gate). So once <see cref="Detach"/> returns true, the handler is never called again.
-/// The wait is bounded by <see cref="DetachTimeout"/>; a handler stuck longer than that makes Detach throw
-/// <see cref="TimeoutException"/>. Never call <see cref="Detach"/> from a handler of the same vector: it would wait
-/// for itself until the timeout.</para>
+/// hold the old list has finished. Dispatch marks itself in a record of its own thread with two plain stores (no
+/// interlocked operation, no lock); Detach pays instead, with a process-wide memory barrier
+/// (<see cref="Interlocked.MemoryBarrierProcessWide"/>, a few microseconds) before it reads the marks. So once
+/// <see cref="Detach"/> returns true, the handler is never called again. The wait is bounded by
+/// <see cref="DetachTimeout"/>; a handler stuck longer than that makes Detach throw <see cref="TimeoutException"/>.
+/// A handler may detach handlers of other vectors; from a handler of the same vector (or from a nested dispatch)
+/// Detach would wait for itself and throws <see cref="InvalidOperationException"/> instead.</para>
+/// <para>Each thread that dispatches gets its record (about 40 bytes, kept for the thread's life, reused after it
+/// ends) on its first dispatch; call <see cref="PrepareCurrentThread"/> on each interrupt thread (in a kernel: each
+/// CPU's interrupt context) at start-up so that no dispatch ever allocates.</para>
 /// <para>Erratum MTL016 (Meteor Lake, 0x7D0B; hardware digest §8.6, §16.5): the interrupt can overtake the DMA data
 /// of the completion. With <see cref="DummyReadBeforeHandler"/> on, each handler that was attached with a
 /// configuration port is preceded by one 32-bit configuration read of that child (Vendor ID/Device ID dword), so
@@ -58,6 +63,12 @@ public sealed class InterruptDispatcher : IInterruptSink
 
     /// <summary>How long <see cref="Detach"/> waits for running handlers by default: 1 s (handlers take microseconds).</summary>
     public static TimeSpan DefaultDetachTimeout => TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Allocates the calling thread's dispatch record now, so that its first <see cref="Dispatch"/> allocates nothing.
+    /// Call it once on each thread (in a kernel: each CPU's interrupt context) that will dispatch; it is idempotent.
+    /// </summary>
+    public static void PrepareCurrentThread() => ReadSections.Prepare();
 
     /// <summary>Number of VMD vectors.</summary>
     public int VectorCount => _vectors.Length;
@@ -125,19 +136,20 @@ public sealed class InterruptDispatcher : IInterruptSink
     }
 
     /// <summary>
-    /// Detaches a handler and waits until no dispatch that could still call it is running. Any thread except a
-    /// handler of the same vector; not interrupt-safe.
+    /// Detaches a handler and waits until no dispatch that could still call it is running. Any thread, also a handler
+    /// of another vector; not from a handler of the same vector; not interrupt-safe.
     /// </summary>
     /// <returns>True when the handler was attached (it is never called after this returns); false when it was not.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The vector index is outside the table.</exception>
     /// <exception cref="TimeoutException">
-    /// A dispatch of the vector did not finish within <see cref="DetachTimeout"/> (a handler hangs or Detach was
-    /// called from one). The handler is removed, but may still be running.
+    /// A dispatch of the vector did not finish within <see cref="DetachTimeout"/> (a handler hangs). The handler is removed, but may still be running.
     /// </exception>
+    /// <exception cref="InvalidOperationException">Called from a handler of the same vector, or from a nested dispatch (nothing changed).</exception>
     public bool Detach(int vectorIndex, IInterruptSink sink, uint cookie)
     {
         ArgumentNullException.ThrowIfNull(sink);
         VectorEntry entry = EntryFor(vectorIndex);
+        ReadSections.ThrowIfInside(entry);
         lock (_writerGate)
         {
             AttachedHandler[] old = entry.Handlers;
@@ -151,7 +163,7 @@ public sealed class InterruptDispatcher : IInterruptSink
             Array.Copy(old, 0, updated, 0, at);
             Array.Copy(old, at + 1, updated, at, old.Length - at - 1);
             Interlocked.Exchange(ref entry.Handlers, updated); // full fence: publication precedes the gate's reads
-            if (!entry.Gate.WaitForReaders(_time, DetachTimeout))
+            if (!ReadSections.WaitForReaders(entry, _time, DetachTimeout))
             {
                 throw new TimeoutException("A handler of this VMD vector was still running when the detach wait ended.");
             }
@@ -175,7 +187,7 @@ public sealed class InterruptDispatcher : IInterruptSink
         }
 
         VectorEntry entry = vectors[vectorIndex];
-        int slot = entry.Gate.Enter();
+        ReaderRecord reader = ReadSections.Enter(entry);
         try
         {
             AttachedHandler[] handlers = Volatile.Read(ref entry.Handlers);
@@ -189,7 +201,7 @@ public sealed class InterruptDispatcher : IInterruptSink
             bool dummyRead = DummyReadBeforeHandler;
             for (int i = 0; i < handlers.Length; i++)
             {
-                AttachedHandler handler = handlers[i];
+                ref readonly AttachedHandler handler = ref handlers[i];
                 if (dummyRead)
                 {
                     // MTL016: a read of the interrupting child before any write, so its DMA data is visible first.
@@ -212,7 +224,7 @@ public sealed class InterruptDispatcher : IInterruptSink
         }
         finally
         {
-            entry.Gate.Exit(slot); // even if a handler broke the rules and threw: a detach must not wait forever
+            ReadSections.Exit(reader); // even if a handler broke the rules and threw: a detach must not wait forever
         }
     }
 

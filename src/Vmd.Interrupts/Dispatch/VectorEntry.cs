@@ -2,7 +2,7 @@ using System;
 
 namespace Vmd.Interrupts.Dispatch;
 
-/// <summary>The state of one VMD vector in <see cref="InterruptDispatcher"/>: handler snapshot, gate, counters.</summary>
+/// <summary>The state of one VMD vector in <see cref="InterruptDispatcher"/>: handler snapshot and counters.</summary>
 internal sealed class VectorEntry
 {
     /// <summary>Copy-on-write snapshot: replaced whole (interlocked) on attach and detach, never changed in place.</summary>
@@ -13,6 +13,4 @@ internal sealed class VectorEntry
     public long Spurious;
 
     public long DummyReads;
-
-    public QuiescenceGate Gate { get; } = new();
 }

@@ -22,7 +22,6 @@ namespace Vmd.Interrupts.Polling;
 public sealed class InterruptPoller
 {
     private readonly object _writerGate = new();
-    private readonly QuiescenceGate _gate = new();
     private readonly TimeProvider _time;
     private PollRegistration[] _registrations = Array.Empty<PollRegistration>();
     private long _polls;
@@ -72,10 +71,12 @@ public sealed class InterruptPoller
     /// <summary>Unregisters a source and waits until no poll can still run its handler. Never call it from a polled handler.</summary>
     /// <returns>True when it was registered (its handler is never called after this returns); false when it was not.</returns>
     /// <exception cref="TimeoutException">A poll did not finish within <see cref="UnregisterTimeout"/>.</exception>
+    /// <exception cref="InvalidOperationException">Called from a polled handler (it would wait for its own poll; nothing changed).</exception>
     public bool Unregister(IPendingSource source, uint sourceCookie, IInterruptSink sink, uint sinkCookie)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(sink);
+        ReadSections.ThrowIfInside(this);
         lock (_writerGate)
         {
             PollRegistration[] old = _registrations;
@@ -89,7 +90,7 @@ public sealed class InterruptPoller
             Array.Copy(old, 0, updated, 0, at);
             Array.Copy(old, at + 1, updated, at, old.Length - at - 1);
             Interlocked.Exchange(ref _registrations, updated);
-            if (!_gate.WaitForReaders(_time, UnregisterTimeout))
+            if (!ReadSections.WaitForReaders(this, _time, UnregisterTimeout))
             {
                 throw new TimeoutException("A poll was still running when the unregister wait ended.");
             }
@@ -105,7 +106,7 @@ public sealed class InterruptPoller
     /// <returns>Handlers run.</returns>
     public int Poll()
     {
-        int slot = _gate.Enter();
+        ReaderRecord reader = ReadSections.Enter(this);
         int run = 0;
         try
         {
@@ -122,7 +123,7 @@ public sealed class InterruptPoller
         }
         finally
         {
-            _gate.Exit(slot);
+            ReadSections.Exit(reader);
             Interlocked.Increment(ref _polls);
             Interlocked.Add(ref _handlersRun, run);
         }
