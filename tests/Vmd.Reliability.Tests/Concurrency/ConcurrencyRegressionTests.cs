@@ -15,6 +15,7 @@ using Vmd.Simulation.Machines;
 namespace Vmd.Reliability.Tests.Concurrency;
 
 /// <summary>Regression tests for what the concurrency run found.</summary>
+[Trait("Category", "Concurrency")]
 public sealed class ConcurrencyRegressionTests
 {
     private static (SimulatedMachine Machine, VmdController Vmd, FakeTimeProvider Time) Routed()

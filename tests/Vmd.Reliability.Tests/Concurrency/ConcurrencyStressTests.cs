@@ -33,6 +33,7 @@ namespace Vmd.Reliability.Tests.Concurrency;
 /// wall clock: the simulator's clock is a <see cref="FakeTimeProvider"/> that moves on every read, threads meet on
 /// flags and a <see cref="ManualResetEventSlim"/>, and every wait is bounded and fails the test instead of hanging.
 /// </remarks>
+[Trait("Category", "Concurrency")]
 public sealed class ConcurrencyStressTests(ITestOutputHelper output)
 {
     private const int DefaultCycles = 2000;

@@ -9,6 +9,7 @@ namespace Vmd.Reliability.Tests.Faults;
 /// or every stride-th k when A is large: <see cref="FaultSweep.MaxRuns"/>). Each run must end in a defined state naming
 /// the failed step, leak nothing, and succeed on retry with the clean run's fingerprint and BARs.
 /// </summary>
+[Trait("Category", "Faults")]
 public sealed class FaultSweepTests(ITestOutputHelper output)
 {
     [Theory]

@@ -11,6 +11,7 @@ using Vmd.Simulation.Faults;
 namespace Vmd.Reliability.Tests.Faults;
 
 /// <summary>Bugs the fault sweep found, each pinned at the access that showed it.</summary>
+[Trait("Category", "Faults")]
 public sealed class RegressionTests
 {
     [Fact]

@@ -23,6 +23,8 @@ public sealed class RegressionSeeds
         1029,
         // Function vanished between its header and its BARs during Rescan: listed assigned with all-ones BARs.
         5610, 7239,
+        // A bridge vanished after its BARs: its windows read all-ones (the re-scan's closing Vendor ID read catches it).
+        67823,
         // One-entry VMD MSI-X table on an offset-first-vector ID: ArgumentOutOfRangeException from VmdVectorTable.
         12686,
         // CFGBAR split by BUSRANGE on an ID the driver treats as single-rooted (observer artefact).
