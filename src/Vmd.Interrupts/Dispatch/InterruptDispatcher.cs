@@ -28,9 +28,11 @@ namespace Vmd.Interrupts.Dispatch;
 /// ends) on its first dispatch; call <see cref="PrepareCurrentThread"/> on each interrupt thread (in a kernel: each
 /// CPU's interrupt context) at start-up so that no dispatch ever allocates.</para>
 /// <para>Erratum MTL016 (Meteor Lake, 0x7D0B; hardware digest §8.6, §16.5): the interrupt can overtake the DMA data
-/// of the completion. With <see cref="DummyReadBeforeHandler"/> on, each handler that was attached with a
-/// configuration port is preceded by one 32-bit configuration read of that child (Vendor ID/Device ID dword), so
-/// the child's earlier writes are flushed before its handler reads memory.</para>
+/// of the completion. With <see cref="DummyReadBeforeHandler"/> on, each handler that was attached with a mapped
+/// register of its child (the overload with an <see cref="IMmioRegion"/>, which Vmd.Core uses: BAR0 offset 0) is
+/// preceded by one 32-bit read of that register, and each handler attached with a configuration port by one 32-bit
+/// configuration read of the child (Vendor ID/Device ID dword), so the child's earlier writes are flushed before its
+/// handler reads memory. A handler attached with neither gets no read.</para>
 /// </remarks>
 public sealed class InterruptDispatcher : IInterruptSink
 {
