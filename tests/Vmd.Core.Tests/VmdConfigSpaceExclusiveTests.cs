@@ -55,15 +55,30 @@ public sealed class VmdConfigSpaceExclusiveTests
         var reader = new Thread(() => seen = domain.Read32(RootPort, 0));
         reader.Start();
 
-        Assert.False(reader.Join(TimeSpan.FromMilliseconds(50))); // blocked on the VMD's lock
+        WaitUntilBlocked(reader); // inside Monitor.Enter on the VMD's lock
         domain.EndExclusive();
-        Assert.False(reader.Join(TimeSpan.FromMilliseconds(50))); // still held once
-        Assert.Equal(0, domain.Reads);
+        Assert.Equal(0, domain.Reads); // still held once: the reader has not reached CFGBAR
         domain.EndExclusive();
 
         Assert.True(reader.Join(TimeSpan.FromSeconds(30)));
         Assert.Equal(0xAE4D_8086u, seen);
         Assert.Equal(1, domain.Reads);
+    }
+
+    /// <summary>Spins (yielding, no sleep) until the thread blocks; a bounded number of tries, then the test fails.</summary>
+    private static void WaitUntilBlocked(Thread thread)
+    {
+        for (int i = 0; i < 10_000_000; i++)
+        {
+            if ((thread.ThreadState & ThreadState.WaitSleepJoin) != 0)
+            {
+                return;
+            }
+
+            Thread.Yield();
+        }
+
+        Assert.Fail("the reader never blocked on the VMD's lock");
     }
 
     [Fact]
