@@ -59,6 +59,11 @@ public sealed partial class VmdController
 
             _assigner ??= new ResourceAssigner(_domain, _options.Resources);
             _enumerator.Enumerate();
+            if (ReleaseHeldRootPorts())
+            {
+                _enumerator.Enumerate();
+            }
+
             for (int i = 0; i < _rootBuses.Length; i++)
             {
                 // Each root bus is placed only inside its own parts of the apertures: nothing crosses the split.

@@ -57,29 +57,17 @@ public sealed partial class VmdController
             }
 
             State = VmdState.Enabled;
-            TryEnumerate();
-
-            // A root port whose earlier reset never saw its deassert (the host port failed in between) still holds
-            // Secondary Bus Reset, so nothing below it was listed or reset above: pulse it properly and walk again.
-            ports.Clear();
-            foreach (PciFunction function in Functions)
+            _heldPortResults = portResults; // a root port TryEnumerate must release is reported with the others
+            try
             {
-                if (function.Parent is null && function.IsBridge && !HasChildren(function) && IsHeldInReset(function.Address))
-                {
-                    ports.Add(function.Address);
-                }
-            }
-
-            if (ports.Count > 0 && State == VmdState.Enumerated)
-            {
-                foreach (PciAddress port in ports)
-                {
-                    PulsePort(port, time, portResults);
-                }
-
-                State = VmdState.Enabled;
                 TryEnumerate();
             }
+            finally
+            {
+                _heldPortResults = null;
+            }
+
+            // (TryEnumerate also releases a root port an earlier reset left holding Secondary Bus Reset.)
             if (quiesced is not null)
             {
                 Reroute(quiesced);
@@ -268,6 +256,41 @@ public sealed partial class VmdController
         return all;
     }
 
+    // Set by Reset() around its TryEnumerate, so ports released there are listed in its report.
+    private List<string>? _heldPortResults;
+
+    /// <summary>
+    /// Pulses, with its waits, every root port that has nothing below it and still holds Secondary Bus Reset (an
+    /// earlier reset whose deassert never arrived, from this kernel or one before it): everything below such a port
+    /// stays in reset, so nothing is listed there. One config read per root port without functions below it.
+    /// </summary>
+    /// <returns>True when a port was pulsed (the caller walks the domain again).</returns>
+    private bool ReleaseHeldRootPorts()
+    {
+        List<PciAddress>? held = null;
+        foreach (PciFunction function in _enumerator!.Functions)
+        {
+            if (function.Parent is null && function.IsBridge && !HasChildren(function) && IsHeldInReset(function.Address))
+            {
+                (held ??= []).Add(function.Address);
+            }
+        }
+
+        if (held is null)
+        {
+            return false;
+        }
+
+        List<string> results = _heldPortResults ?? [];
+        foreach (PciAddress port in held)
+        {
+            Log.HeldPortReleased(_logger, Endpoint.Address, port);
+            PulsePort(port, _options.TimeProvider, results);
+        }
+
+        return true;
+    }
+
     private void PulsePort(PciAddress port, TimeProvider time, List<string> portResults)
     {
         ResetResult result = SecondaryBusReset.Run(_domain!, port, time);
@@ -293,7 +316,8 @@ public sealed partial class VmdController
 
     private bool HasChildren(PciFunction bridge)
     {
-        foreach (PciFunction function in Functions)
+        // The enumerator's list, not Functions: during TryEnumerate the state is not Enumerated yet.
+        foreach (PciFunction function in _enumerator!.Functions)
         {
             if (function.Parent == bridge)
             {

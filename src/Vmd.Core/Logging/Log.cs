@@ -57,6 +57,10 @@ internal static partial class Log
         Message = "VMD {Endpoint}: a BAR held its sizing mask (an earlier sizing was cut short); the value read before the first sizing was written back")]
     internal static partial void BarsRestored(ILogger logger, PciAddress endpoint);
 
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning,
+        Message = "VMD {Endpoint}: root port {Port} still held Secondary Bus Reset with nothing listed below it (an earlier reset's deassert was lost); pulsing it and walking the domain again")]
+    internal static partial void HeldPortReleased(ILogger logger, PciAddress endpoint, PciAddress port);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information,
         Message = "VMD {Endpoint} enabled: domain {Domain:x} buses {First:x2}-{Last:x2} open through CFGBAR")]
     internal static partial void Enabled(ILogger logger, PciAddress endpoint, uint domain, byte first, byte last);
