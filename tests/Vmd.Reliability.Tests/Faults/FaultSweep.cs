@@ -54,7 +54,7 @@ internal static class FaultSweep
     /// At most this many k per sweep: when A is larger, k runs 1, 1 + s, 1 + 2s, … with stride s = ceil(A / MaxRuns), plus
     /// the last access A, so every part of the scenario is hit while CI stays within its time budget.
     /// </summary>
-    public const int MaxRuns = 1000;
+    public const int MaxRuns = 2000;
 
     public static SweepFigures Run(FaultScenario scenario, FaultKind kind, int maxRuns = MaxRuns)
     {
