@@ -37,6 +37,7 @@ public sealed class NvmeController : IMemoryTarget
     private readonly NvmeAdminQueue _admin;
     private uint _interruptMask;
     private uint _maskedPending;
+    private int _deferredTail = -1;
     private SimulatedFunction? _function;
 
     internal NvmeController(NvmeOptions options)
@@ -70,6 +71,18 @@ public sealed class NvmeController : IMemoryTarget
 
     /// <summary>Admin commands software submitted (between SQ head and the tail it rang) that the controller has not fetched yet, e.g. while the completion queue is full.</summary>
     public int AdminCommandsWaiting => _admin.Waiting;
+
+    /// <summary>
+    /// When true, a write of the admin submission queue tail doorbell only records the new tail, and the commands run
+    /// when <see cref="NvmeEndpoint.RunDeferredCommands"/> is called — as a real controller fetches and executes them
+    /// some time after the doorbell, so a test can have commands in flight when the controller is reset. Commands not
+    /// run yet are lost on a controller or function reset, as on hardware. False (the default): commands run at the
+    /// doorbell write.
+    /// </summary>
+    public bool DeferCommands { get; set; }
+
+    /// <summary>True when a doorbell recorded commands that have not run yet (<see cref="DeferCommands"/>).</summary>
+    public bool HasDeferredCommands => _deferredTail >= 0;
 
     /// <summary>Memory page size CC.MPS selects (4 KiB × 2^MPS).</summary>
     internal ulong PageSize => 1UL << (PageShift + (int)((Configuration >> NvmeRegisters.CcMpsShift) & NvmeRegisters.CcMpsMask));
@@ -158,6 +171,21 @@ public sealed class NvmeController : IMemoryTarget
         _admin.Reset();
         _interruptMask = 0;
         _maskedPending = 0;
+        _deferredTail = -1;
+    }
+
+    /// <summary>Runs the commands a deferred doorbell recorded; the caller holds the machine's lock. False when none.</summary>
+    internal bool RunDeferred()
+    {
+        int tail = _deferredTail;
+        _deferredTail = -1;
+        if (tail < 0 || !IsReady || IsFatal)
+        {
+            return false;
+        }
+
+        _admin.RingSubmissionTail((uint)tail);
+        return true;
     }
 
     /// <summary>Records a fatal controller error (CSTS.CFS).</summary>
@@ -202,6 +230,7 @@ public sealed class NvmeController : IMemoryTarget
             _admin.Reset();
             _interruptMask = 0;
             _maskedPending = 0;
+            _deferredTail = -1;
             Set32(NvmeRegisters.Intms, 0);
             Set32(NvmeRegisters.Intmc, 0);
             Set32(NvmeRegisters.Csts, 0);
@@ -230,7 +259,14 @@ public sealed class NvmeController : IMemoryTarget
 
         if (index == 0)
         {
-            _admin.RingSubmissionTail((uint)value);
+            if (DeferCommands)
+            {
+                _deferredTail = (int)(uint)value; // fetched later, from the tail software rang last
+            }
+            else
+            {
+                _admin.RingSubmissionTail((uint)value);
+            }
         }
         else
         {

@@ -4,7 +4,9 @@ using Vmd.Registers;
 using Vmd.Simulation.Functions;
 using Vmd.Simulation.Functions.Capabilities;
 using Vmd.Simulation.Interrupts;
+using Vmd.Simulation.Machines;
 using Vmd.Simulation.Memory;
+using Vmd.Simulation.Upstream;
 
 namespace Vmd.Simulation.Devices;
 
@@ -83,6 +85,30 @@ public sealed class NvmeEndpoint : IFunctionResetListener
 
     /// <summary>The NVMe controller behind BAR0 (outside the MSI-X table and PBA).</summary>
     public NvmeController Controller { get; }
+
+    /// <summary>
+    /// Runs the admin commands a doorbell recorded while <see cref="NvmeController.DeferCommands"/> is on, under the
+    /// machine's lock, then delivers the interrupts their completions raised before returning (on this thread). Any
+    /// thread: a test calls it where the controller would get round to its queue.
+    /// </summary>
+    /// <returns>True when commands ran.</returns>
+    public bool RunDeferredCommands()
+    {
+        MachineFabric? fabric = UpstreamPath.FindFabric(Function);
+        if (fabric is null)
+        {
+            return Controller.RunDeferred();
+        }
+
+        bool ran;
+        lock (fabric.Sync)
+        {
+            ran = Controller.RunDeferred();
+        }
+
+        fabric.RootComplex.DeliverQueued();
+        return ran;
+    }
 
     /// <summary>The function's MSI-X table and PBA, as BAR0 exposes them.</summary>
     public MsixTable MsixTable { get; }
