@@ -290,8 +290,9 @@ public sealed class ConcurrencyStressTests(ITestOutputHelper output)
 
         wall.Stop();
         Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures));
-        foreach (NvmeEndpoint device in devices.Values)
+        foreach ((StableDrive drive, NvmeEndpoint device) in devices)
         {
+            drive.ResubmitCancelled(); // a reset just before the threads stopped left its cancelled commands unsent
             device.RunDeferredCommands(); // the last commands rung: their completions' interrupts arrive on this thread
         }
 
