@@ -214,21 +214,6 @@ internal sealed class StableDrive : IInterruptSink
         return true;
     }
 
-    /// <summary>
-    /// After every thread stopped: submits the commands the last reset cancelled that no submitter got round to
-    /// resubmitting (the threads may stop right after a reset). Returns how many.
-    /// </summary>
-    public int ResubmitCancelled()
-    {
-        int resubmitted = 0;
-        while (_cancelled.Count > 0 && TrySubmit())
-        {
-            resubmitted++;
-        }
-
-        return resubmitted;
-    }
-
     /// <summary>After every thread stopped: whatever a handler has not consumed yet (should be nothing).</summary>
     public int FinalDrain()
     {
