@@ -15,6 +15,7 @@ using Vmd.Enumeration.Functions;
 using Vmd.Registers;
 using Vmd.Simulation;
 using Vmd.Simulation.Devices;
+using Vmd.Simulation.Functions;
 using Vmd.Simulation.Machines;
 using Xunit.Abstractions;
 
@@ -66,11 +67,16 @@ public sealed class ConcurrencyStressTests(ITestOutputHelper output)
         Assert.True(PciePort.TryGet(machine.Vmds[0].RootBus.Get(SlotPort.Device, 0)!, out PciePort? slot));
 
         var drives = new List<StableDrive>();
+        var devices = new Dictionary<StableDrive, NvmeEndpoint>();
         foreach (PciFunction function in vmd.Functions.ToArray())
         {
             if (function.ClassCode == ClassCodes.NvmExpress)
             {
                 var drive = new StableDrive(machine, function);
+                SimulatedFunction model = machine.Vmds[0].FindFunction(function.Address.Bus, function.Address.Device, function.Address.Function)!;
+                Assert.True(NvmeEndpoint.TryGet(model, out NvmeEndpoint? endpoint));
+                endpoint!.Controller.DeferCommands = true; // commands run a loop later: some are in flight at every reset
+                devices.Add(drive, endpoint);
                 drive.Initialise(time);
                 Assert.True(vmd.TryAttachInterrupt(function.Address, 0, drive, 0, out ChildInterrupt? route), vmd.LastFailure?.ToString());
                 drive.Route = route;
@@ -124,6 +130,7 @@ public sealed class ConcurrencyStressTests(ITestOutputHelper output)
 
                         foreach (StableDrive drive in mine)
                         {
+                            devices[drive].RunDeferredCommands(); // the drive gets round to what was rung last time
                             for (int i = 0; i < 2; i++)
                             {
                                 if (drive.TrySubmit())
@@ -283,6 +290,12 @@ public sealed class ConcurrencyStressTests(ITestOutputHelper output)
 
         wall.Stop();
         Assert.True(failures.IsEmpty, string.Join(Environment.NewLine, failures));
+        foreach ((StableDrive drive, NvmeEndpoint device) in devices)
+        {
+            drive.ResubmitCancelled(); // a reset just before the threads stopped left its cancelled commands unsent
+            device.RunDeferredCommands(); // the last commands rung: their completions' interrupts arrive on this thread
+        }
+
         int foundByFinalDrain = 0;
         foreach (StableDrive drive in drives)
         {
@@ -331,6 +344,13 @@ public sealed class ConcurrencyStressTests(ITestOutputHelper output)
             d.Release();
         }
 
+        long resubmitted = 0;
+        foreach (StableDrive d in drives)
+        {
+            resubmitted += d.Resubmitted;
+        }
+
+        Assert.True(resubmitted > 0, "no command was in flight at any reset: the cancel-and-resubmit path never ran");
         Assert.Equal(cycles / ResetEvery, resets);
         Assert.Equal(resets, telemetry.Resets);
         Assert.Equal(baseline.Count, vmd.Devices.Count);

@@ -148,20 +148,25 @@ internal sealed class StableDrive : IInterruptSink
 
     /// <summary>
     /// After a domain reset, submission paused: reap what the drive had posted before it was reset, cancel the rest
-    /// (queued for resubmission) and rebuild the queue pair.
+    /// (queued for resubmission) and rebuild the queue pair. Returns how many commands this reset cancelled.
     /// </summary>
     public int RecoverAfterReset(TimeProvider time)
     {
+        int newlyCancelled = 0;
         AcquireOwner();
         try
         {
             // The controller is in reset: its head doorbell would be dropped, so only host memory is read here.
             _reaped += Drain(ringDoorbell: false);
+            // A command an earlier reset cancelled may still wait for resubmission (under load the submitters need not
+            // run between two resets): it is cancelled once, not queued again, or it would be sent twice.
+            var waiting = new HashSet<ushort>(_cancelled);
             for (int id = 0; id < _state.Length; id++)
             {
-                if (Volatile.Read(ref _state[id]) == 1)
+                if (Volatile.Read(ref _state[id]) == 1 && !waiting.Contains((ushort)id))
                 {
                     _cancelled.Enqueue((ushort)id);
+                    newlyCancelled++;
                 }
             }
         }
@@ -171,7 +176,7 @@ internal sealed class StableDrive : IInterruptSink
         }
 
         Initialise(time);
-        return _cancelled.Count;
+        return newlyCancelled;
     }
 
     /// <summary>Submitting thread: resubmits cancelled commands first, then a new one; false when the queue is full.</summary>
@@ -212,6 +217,21 @@ internal sealed class StableDrive : IInterruptSink
         _sqTail = (_sqTail + 1) % Entries;
         _registers.Write32(NvmeRegisters.DoorbellBase, (uint)_sqTail); // the completion's interrupt arrives on this CPU
         return true;
+    }
+
+    /// <summary>
+    /// After every thread stopped: submits the commands the last reset cancelled that no submitter got round to
+    /// resubmitting (the threads may stop right after a reset). Returns how many.
+    /// </summary>
+    public int ResubmitCancelled()
+    {
+        int resubmitted = 0;
+        while (_cancelled.Count > 0 && TrySubmit())
+        {
+            resubmitted++;
+        }
+
+        return resubmitted;
     }
 
     /// <summary>After every thread stopped: whatever a handler has not consumed yet (should be nothing).</summary>
